@@ -1,0 +1,130 @@
+/* The control socket protocol between xen and libxenctrl.
+ *
+ * RUNDIR/privcmd is a SOCK_SEQPACKET Unix socket (mode 0600): the xenkvm
+ * equivalent of /dev/xen/privcmd.  One request message gets exactly one
+ * reply message, in order.  Each message is a header followed by `len`
+ * payload bytes.  Most requests carry a Xen ABI structure from the public
+ * headers unchanged (struct xen_domctl, struct xen_sysctl, ...); what Xen
+ * passes through guest handles travels inline after that structure, in the
+ * request (IN buffers) or the reply (OUT buffers), as described per op.
+ *
+ * A reply's `ret` is the hypercall's return value: >= 0 on success, or a
+ * negative Xen errno.  Replies to XK_CTL_MAP_FOREIGN carry a file
+ * descriptor (SCM_RIGHTS): the domain's memory file.
+ */
+#ifndef XK_CTL_H
+#define XK_CTL_H
+
+#include <stdint.h>
+
+#define XK_CTL_SOCKET_NAME "privcmd"
+#define XK_CTL_MAGIC 0x31434b58u         /* "XKC1" */
+#define XK_CTL_MAX_MSG (128 * 1024)      /* header + payload */
+#define XK_CTL_MAX_PAYLOAD (XK_CTL_MAX_MSG - (uint32_t)sizeof(struct xk_ctl_hdr))
+
+struct xk_ctl_hdr {
+    uint32_t magic;
+    uint32_t op;        /* request: enum xk_ctl_op; reply: same op */
+    uint32_t seq;       /* echoed in the reply */
+    int32_t ret;        /* reply: result; request: 0 */
+    uint32_t len;       /* payload bytes following */
+    uint32_t flags;     /* reserved, 0 */
+};
+
+enum xk_ctl_op {
+    /* payload: struct xen_domctl, then IN data.  Reply: struct xen_domctl,
+     * then OUT data.  With IN/OUT buffers for:
+     *   gethvmcontext_partial: OUT bufsz bytes
+     *   sethvmcontext: IN size bytes (a save record stream) */
+    XK_CTL_DOMCTL = 1,
+    /* payload: struct xen_sysctl.  Reply: struct xen_sysctl, then OUT data:
+     *   readconsole: OUT count bytes; getdomaininfolist: OUT
+     *   num_domains * struct xen_domctl_getdomaininfo */
+    XK_CTL_SYSCTL = 2,
+    /* payload: struct xk_ctl_memop + struct for cmd + IN data.
+     *   populate_physmap: struct xen_memory_reservation, IN nr_extents xen_pfn_t
+     *   current/maximum_reservation, maximum_gpfn: domid_t
+     *   set_memory_map: struct xen_foreign_memory_map, IN nr_entries e820entry
+     *   memory_map (of a domain): struct xk_ctl_domid; OUT e820 entries */
+    XK_CTL_MEMORY_OP = 3,
+    /* payload: struct xk_ctl_hvmop + struct xen_hvm_param (set/get_param) */
+    XK_CTL_HVM_OP = 4,
+    /* payload: struct xk_ctl_schedop + struct sched_remote_shutdown */
+    XK_CTL_SCHED_OP = 5,
+    /* payload: struct xk_ctl_xenver; reply: OUT data of the sub-op */
+    XK_CTL_XEN_VERSION = 6,
+    /* payload: struct xk_ctl_map + IN nr gfns (uint64).  Reply: nr uint64
+     * file offsets, and the domain's memory fd (SCM_RIGHTS). */
+    XK_CTL_MAP_FOREIGN = 7,
+    /* payload: struct xk_ctl_wait.  The reply comes when the condition holds
+     * or the timeout passes (ret 0 / -ETIMEDOUT); reply payload:
+     * struct xk_ctl_wait_reply.  Until event channels reach dom0, this is
+     * how the toolstack waits for domain state changes and console output
+     * without polling. */
+    XK_CTL_WAIT = 8,
+    XK_CTL_OP_MAX
+};
+
+/* An E820 entry as XENMEM_memory_map returns it (packed, 20 bytes). */
+struct xk_e820 {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+} __attribute__((packed));
+
+struct xk_ctl_domid {
+    uint32_t domid;
+    uint32_t pad;
+};
+
+struct xk_ctl_memop {
+    uint32_t cmd;       /* XENMEM_* */
+    uint32_t pad;
+};
+
+struct xk_ctl_hvmop {
+    uint32_t cmd;       /* HVMOP_* */
+    uint32_t pad;
+};
+
+struct xk_ctl_schedop {
+    uint32_t cmd;       /* SCHEDOP_* */
+    uint32_t pad;
+};
+
+struct xk_ctl_xenver {
+    uint32_t cmd;       /* XENVER_* */
+    uint32_t in;        /* get_features: submap index */
+};
+
+struct xk_ctl_map {
+    uint32_t domid;
+    uint32_t nr;        /* gfns that follow; at most XK_CTL_MAX_MAP */
+    uint32_t prot;      /* PROT_READ | PROT_WRITE */
+    uint32_t pad;
+};
+#define XK_CTL_MAX_MAP 8192
+
+/* XK_WAIT_STATE: for one domain, its getdomaininfo flags differ from
+ * `state`; for DOMID_INVALID, the global state generation (bumped on every
+ * domain state change, creation and destruction) differs from `state`. */
+#define XK_WAIT_STATE    (1u << 0)
+#define XK_WAIT_CONSOLE  (1u << 1)   /* console producer differs from `console` */
+#define XK_WAIT_GONE     (1u << 2)   /* domain does not exist */
+struct xk_ctl_wait {
+    uint32_t domid;     /* DOMID_INVALID: any domain (XK_WAIT_STATE) */
+    uint32_t what;      /* XK_WAIT_* (any of) */
+    uint32_t state;     /* last seen getdomaininfo flags */
+    uint32_t console;   /* last seen console producer index */
+    uint32_t timeout_ms;
+    uint32_t pad;
+};
+
+struct xk_ctl_wait_reply {
+    uint32_t what;      /* XK_WAIT_* that held */
+    uint32_t state;     /* current flags (0 when gone), or generation */
+    uint32_t console;   /* current console producer */
+    uint32_t pad;
+};
+
+#endif

@@ -1,0 +1,262 @@
+/* xen: the xenkvm hypervisor daemon -- private interfaces.
+ *
+ * Threads and locks
+ * -----------------
+ * - The main thread runs the control socket (ctl.c) and owns the domain
+ *   table: only it creates and destroys domains, so it may read the table
+ *   without a lock.  hv.lock protects the table against readers on other
+ *   threads (vCPU threads look up domains for cross-domain operations) and
+ *   the global page accounting (hv.used_pages).
+ * - One thread per vCPU (vcpu.c) runs KVM_RUN and handles that vCPU's exits,
+ *   including its hypercalls.  A vCPU thread touches its own vcpu freely;
+ *   everything shared within a domain goes through d->lock.
+ * - d->lock protects the domain's run state (pause count, shutdown,
+ *   dying), the vCPU quiescence counters, the parameters and the p2m.
+ *   d->cond is signalled on every vCPU state change.
+ * - The console ring has its own lock (console.c).
+ * Lock order: hv.lock, then d->lock, then the console lock.
+ */
+#ifndef XK_XEN_H
+#define XK_XEN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+#include <xen/xen.h>
+#include <xen/domctl.h>
+#include <xen/hvm/params.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/memory.h>
+
+#include "log.h"
+#include "util.h"
+#include "xk-abi.h"
+#include "xk-ctl.h"
+#include "vlapic.h"
+#include "p2m.h"
+
+#define XK_XEN_MAJOR 4
+#define XK_XEN_MINOR 17
+#define XK_XEN_EXTRA ".0-xenkvm"
+
+#define XK_PAGE_SHIFT 12
+#define XK_PAGE_SIZE  4096UL
+
+#define XK_MAX_VCPUS 128
+#define XK_DEFAULT_MAX_EVTCHN 1023
+#define XK_MAX_E820 128
+
+struct domain;
+
+/* Where a vCPU thread is, for kicks (see vcpu_kick). */
+enum vcpu_mode {
+    VCPU_OUTSIDE = 0,   /* in xen code, will check for work before entering */
+    VCPU_IN_GUEST,      /* in (or about to enter) KVM_RUN */
+    VCPU_BLOCKED,       /* waiting in vcpu_block() for an event */
+    VCPU_PARKED,        /* stopped: paused, shut down, down, or not started */
+};
+
+/* Work flags another thread may set for a vCPU (vcpu->work). */
+#define VCPU_WORK_STOP     (1u << 0)   /* re-check run state */
+#define VCPU_WORK_IRQ      (1u << 1)   /* an interrupt may be deliverable */
+#define VCPU_WORK_TIMER    (1u << 2)   /* a host timer fired */
+#define VCPU_WORK_INIT     (1u << 3)   /* INIT IPI: reset, wait for SIPI */
+#define VCPU_WORK_SIPI     (1u << 4)   /* start-up IPI (vector in sipi_vector) */
+#define VCPU_WORK_NMI      (1u << 5)   /* NMI pending */
+
+struct vcpu {
+    struct domain *domain;
+    unsigned int id;
+    int fd;                          /* KVM vCPU fd; -1 when closed */
+    struct kvm_run *run;
+    size_t run_size;
+    pthread_t thread;
+    bool thread_started;
+    pid_t tid;
+    int wake_fd;                     /* eventfd: wakes a blocked vCPU */
+
+    _Atomic int mode;                /* enum vcpu_mode */
+    _Atomic unsigned int work;       /* VCPU_WORK_* */
+
+    /* Protected by d->lock. */
+    bool online;                     /* initialised and not down */
+    bool quiescent;                  /* parked or blocked: not in guest */
+
+    /* Touched only by the vCPU thread. */
+    struct vlapic lapic;
+    timer_t host_timer;
+    bool host_timer_ok;
+    uint64_t timer_armed_ns;         /* deadline the host timer is set for */
+    uint64_t exits;
+    uint64_t hypercalls;
+    uint64_t run_ns;                 /* time spent in KVM_RUN */
+    int64_t tsc_offset;              /* guest TSC - host TSC */
+    bool nmi_pending;
+    bool continuation;               /* the current hypercall asked to be re-run */
+
+    /* INIT/SIPI (d->lock) */
+    bool wait_for_sipi;              /* reset by INIT, waiting for a SIPI */
+    uint8_t sipi_vector;
+};
+
+enum domain_state_bits {
+    DS_DYING = 1,
+};
+
+struct console_buf {
+    char line[256];
+    size_t len;
+    /* Token bucket (bytes) for rate limiting guest output. */
+    uint64_t tokens;
+    uint64_t last_refill_ns;
+    uint64_t suppressed;
+};
+
+struct domain {
+    domid_t domid;
+    uint8_t handle[16];
+    uint32_t create_flags;           /* XEN_DOMCTL_CDF_* */
+    bool is_privileged;              /* dom0 */
+    unsigned int max_vcpus;
+    uint32_t max_evtchn_port;
+    int32_t max_grant_frames;
+    int32_t max_maptrack_frames;
+    uint64_t create_ns;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+
+    /* Protected by d->lock. */
+    unsigned int pause_count;        /* controller pauses */
+    bool is_shutdown;
+    unsigned int shutdown_reason;    /* SHUTDOWN_* */
+    int shutdown_code;               /* from SCHEDOP_shutdown_code, -1 none */
+    bool is_dying;
+    bool started;                    /* unpaused at least once */
+    unsigned int nr_online;          /* vCPUs online (not down) */
+    uint64_t params[HVM_NR_PARAMS];
+    uint64_t vm_assist;
+    struct xk_e820 e820[XK_MAX_E820];
+    unsigned int nr_e820;
+
+    /* KVM and memory.  Guest memory is one memfd mapped at mem_base;
+     * pages are handed out from it by a bump allocator (mem_next_off,
+     * d->lock) and placed in the guest by the p2m. */
+    int vm_fd;                       /* -1 when closed */
+    int mem_fd;                      /* -1 when closed */
+    uint8_t *mem_base;
+    uint64_t mem_reserve;            /* bytes of address space at mem_base */
+    uint64_t mem_next_off;
+    uint64_t mem_file_size;
+    struct p2m p2m;                  /* own lock */
+    uint32_t emulation_flags;        /* XEN_X86_EMU_* */
+    struct uart16550 *uart;          /* HVM-type domains only */
+    uint64_t unclaimed_logged;       /* rate limit for unclaimed accesses */
+    uint64_t unclaimed_count;
+    uint64_t tot_pages;              /* RAM pages (hv.lock) */
+    uint64_t max_pages;              /* hv.lock */
+    uint64_t shared_info_off;        /* memfd offset of the shared info page */
+    uint64_t shared_info_gfn;        /* where the guest mapped it, or ~0 */
+
+    struct vcpu *vcpus[XK_MAX_VCPUS];
+    struct kvm_cpuid2 *cpuid;        /* template, patched per vCPU */
+
+    struct console_buf con;          /* console lock */
+    uint64_t cpu_time_ns;            /* sum of vCPU run time (approx) */
+};
+
+struct hv {
+    const char *run_dir;
+    int kvm_fd;
+    int kvm_run_size;
+    uint64_t budget_pages;           /* memory for guests */
+    uint64_t host_pages;             /* host RAM */
+    unsigned int pcpus;
+    uint32_t tsc_khz;
+    struct kvm_cpuid2 *supported_cpuid;
+
+    pthread_mutex_t lock;
+    uint64_t used_pages;             /* hv.lock */
+    struct domain *domains[DOMID_FIRST_RESERVED];   /* hv.lock for readers off the main thread */
+    unsigned int nr_domains;
+    domid_t next_domid;
+    _Atomic uint32_t state_gen;      /* bumped on every domain state change */
+
+    int notify_fd;                   /* eventfd: vCPU threads -> main loop */
+    uint64_t boot_ns;
+    const char *cmdline;             /* our own command line, for XENVER_commandline */
+};
+
+extern struct hv hv;
+
+/* main.c */
+void hv_notify(void);                /* wake the main loop: state changed */
+
+/* console.c: the hypervisor console ring (xl dmesg) */
+void console_init(size_t size);
+void console_fini(void);
+void hv_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hv_dprintk(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Guest output (console_io, port 0xE9): buffered per line, rate limited. */
+void console_guest_write(struct domain *d, const char *buf, size_t len);
+void console_guest_flush(struct domain *d);
+/* sysctl readconsole semantics; returns bytes copied. */
+uint32_t console_read(char *buf, uint32_t max, int clear, int incremental, uint32_t *index);
+uint32_t console_producer(void);
+
+/* domain.c */
+int domain_init_dom0(void);
+int domain_create(const struct xen_domctl_createdomain *cfg, domid_t want, domid_t *out);
+int domain_destroy(struct domain *d);
+void domain_destroy_all(void);
+struct domain *domain_lookup(domid_t domid);   /* main thread, or under hv.lock */
+int domain_pause(struct domain *d);
+int domain_unpause(struct domain *d);
+void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_crash(struct domain *d, const char *why);
+void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info);
+int domain_populate(struct domain *d, uint64_t gfn, uint64_t nr);
+int domain_set_maxmem(struct domain *d, uint64_t max_kb);
+uint64_t domain_max_gpfn(struct domain *d);
+/* Maps a xen-owned page (shared info) at gfn in the guest. */
+int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn);
+void *domain_gpa_ptr(struct domain *d, uint64_t gpa, size_t len, bool write);
+void domain_vcpu_down(struct vcpu *v);  /* vCPU thread: this vCPU goes down */
+
+/* vcpu.c */
+int vcpu_create(struct domain *d, unsigned int id);
+void vcpu_destroy(struct vcpu *v);
+int vcpu_start_thread(struct vcpu *v);
+void vcpu_kick(struct vcpu *v, unsigned int work);
+void vcpu_stop_all(struct domain *d);        /* kick and wait for quiescence */
+/* Blocks the calling vCPU thread until an interrupt is deliverable,
+ * deadline (xk_now_ns scale, 0 = none) passes, or the vCPU must stop.
+ * Returns 1 on event, 0 on timeout, -1 when stopping. */
+int vcpu_block(struct vcpu *v, uint64_t deadline_ns);
+int vcpu_set_hvm_context(struct vcpu *v, const void *hw_cpu /* struct hvm_hw_cpu */);
+int vcpu_get_hvm_context(struct vcpu *v, void *hw_cpu /* struct hvm_hw_cpu */);
+void vcpu_dump_regs(struct vcpu *v, const char *why);
+void vcpu_signals_init(void);
+/* True when the vCPU thread should drop what it is doing (a long
+ * hypercall) because the domain is stopping. */
+bool vcpu_should_yield(struct vcpu *v);
+
+/* cpuid.c */
+int cpuid_init(void);
+struct kvm_cpuid2 *cpuid_for_domain(struct domain *d);
+int cpuid_set_vcpu(struct vcpu *v);
+
+/* platform.c: port and MMIO dispatch */
+void platform_pio(struct vcpu *v, uint16_t port, bool out, unsigned size, void *data);
+void platform_mmio(struct vcpu *v, uint64_t gpa, bool write, unsigned len, void *data);
+
+/* hypercall.c */
+void hypercall_init_page(struct domain *d, uint8_t *page);
+void hypercall_dispatch(struct vcpu *v);
+int hypercall_msr_write(struct vcpu *v, uint64_t val);
+
+#endif
