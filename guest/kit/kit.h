@@ -34,8 +34,9 @@ int guest_main(void);
 extern const struct hvm_start_info *kit_start_info;
 
 /* First and last+1 byte of the loaded image (page-aligned end, .bss
- * included); everything else in RAM is free for the guest. */
-extern char __kit_start[], __kit_end[];
+ * included); everything else in RAM is free for the guest.  __kit_etext
+ * ends the read-only part (code, constants, notes). */
+extern char __kit_start[], __kit_etext[], __kit_end[];
 
 /* End of the RAM that starts at 0 (highest RAM entry of the memory map
  * below 4 GiB), or 0 when the builder gave no memory map. */
