@@ -3,8 +3,8 @@
 
 int guest_main(void)
 {
-	static const char msg[] = "crash: triple fault\n";
+    static const char msg[] = "crash: triple fault\n";
 
-	kit_console_write(msg, sizeof(msg) - 1);
-	kit_triple_fault();
+    kit_console_write(msg, sizeof(msg) - 1);
+    kit_triple_fault();
 }

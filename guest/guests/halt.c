@@ -4,9 +4,9 @@
 
 int guest_main(void)
 {
-	static const char msg[] = "halt: cli; hlt\n";
+    static const char msg[] = "halt: cli; hlt\n";
 
-	kit_console_write(msg, sizeof(msg) - 1);
-	for (;;)
-		kit_cli_hlt();
+    kit_console_write(msg, sizeof(msg) - 1);
+    for (;;)
+        kit_cli_hlt();
 }

@@ -8,16 +8,16 @@ static char line[] = "Hello from xenkvm guest, domid -----------";
 
 int guest_main(void)
 {
-	int domid = kit_domid();
-	char *p = line + PREFIX_LEN;
+    int domid = kit_domid();
+    char *p = line + PREFIX_LEN;
 
-	if (domid < 0) {
-		*p++ = '-';
-		*p++ = '1';
-	} else {
-		p = kit_utoa(p, (uint32_t)domid);
-	}
-	*p++ = '\n';
-	kit_console_write(line, (size_t)(p - line));
-	return 0;
+    if (domid < 0) {
+        *p++ = '-';
+        *p++ = '1';
+    } else {
+        p = kit_utoa(p, (uint32_t)domid);
+    }
+    *p++ = '\n';
+    kit_console_write(line, (size_t)(p - line));
+    return 0;
 }

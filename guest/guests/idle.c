@@ -4,9 +4,9 @@
 
 int guest_main(void)
 {
-	static const char msg[] = "idle: ready\n";
+    static const char msg[] = "idle: ready\n";
 
-	kit_console_write(msg, sizeof(msg) - 1);
-	for (;;)
-		kit_sti_hlt();
+    kit_console_write(msg, sizeof(msg) - 1);
+    for (;;)
+        kit_sti_hlt();
 }

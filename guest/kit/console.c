@@ -5,99 +5,103 @@
 
 void kit_e9_write(const char *s, size_t len)
 {
-	kit_outsb(XK_DEBUGCON_PORT, s, len);
+    kit_outsb(XK_DEBUGCON_PORT, s, len);
 }
 
 void kit_console_write(const char *s, size_t len)
 {
-	if (!len)
-		return;
-	if (kit_hcall_ready)
-		HYPERVISOR_console_io(CONSOLEIO_write, len, s);
-	else
-		kit_e9_write(s, len);
+    if (!len)
+        return;
+    if (kit_hcall_ready)
+        HYPERVISOR_console_io(CONSOLEIO_write, len, s);
+    else
+        kit_e9_write(s, len);
 }
 
 static void console_flush(struct kit_sink *sink)
 {
-	kit_console_write(sink->buf, sink->len);
-	sink->len = 0;
+    kit_console_write(sink->buf, sink->len);
+    sink->len = 0;
 }
 
 int vprintf(const char *fmt, va_list ap)
 {
-	char buf[256];
-	struct kit_sink sink = {
-		.buf = buf, .cap = sizeof(buf), .flush = console_flush,
-	};
+    char buf[256];
+    struct kit_sink sink = {
+        .buf = buf,
+        .cap = sizeof(buf),
+        .flush = console_flush,
+    };
 
-	kit_vformat(&sink, fmt, ap);
-	console_flush(&sink);
-	return (int)sink.total;
+    kit_vformat(&sink, fmt, ap);
+    console_flush(&sink);
+    return (int)sink.total;
 }
 
 int printf(const char *fmt, ...)
 {
-	va_list ap;
-	int n;
+    va_list ap;
+    int n;
 
-	va_start(ap, fmt);
-	n = vprintf(fmt, ap);
-	va_end(ap);
-	return n;
+    va_start(ap, fmt);
+    n = vprintf(fmt, ap);
+    va_end(ap);
+    return n;
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	return kit_vsnprintf(buf, size, fmt, ap);
+    return kit_vsnprintf(buf, size, fmt, ap);
 }
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
-	va_list ap;
-	int n;
+    va_list ap;
+    int n;
 
-	va_start(ap, fmt);
-	n = kit_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
+    va_start(ap, fmt);
+    n = kit_vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
 }
 
 int puts(const char *s)
 {
-	return printf("%s\n", s);
+    return printf("%s\n", s);
 }
 
 KIT_NORETURN void kit_panic(const char *fmt, ...)
 {
-	char buf[256];
-	struct kit_sink sink = {
-		.buf = buf, .cap = sizeof(buf), .flush = console_flush,
-	};
-	va_list ap;
+    char buf[256];
+    struct kit_sink sink = {
+        .buf = buf,
+        .cap = sizeof(buf),
+        .flush = console_flush,
+    };
+    va_list ap;
 
-	memcpy(buf, "panic: ", 7);
-	sink.len = 7;
-	va_start(ap, fmt);
-	kit_vformat(&sink, fmt, ap);
-	va_end(ap);
-	if (sink.len == sink.cap)
-		console_flush(&sink);
-	buf[sink.len++] = '\n';
-	console_flush(&sink);
-	kit_crash();
+    memcpy(buf, "panic: ", 7);
+    sink.len = 7;
+    va_start(ap, fmt);
+    kit_vformat(&sink, fmt, ap);
+    va_end(ap);
+    if (sink.len == sink.cap)
+        console_flush(&sink);
+    buf[sink.len++] = '\n';
+    console_flush(&sink);
+    kit_crash();
 }
 
 char *kit_utoa(char *p, uint64_t v)
 {
-	char tmp[20];
-	size_t n = 0;
+    char tmp[20];
+    size_t n = 0;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
 }

@@ -89,12 +89,12 @@ KIT_NORETURN void kit_triple_fault(void);
 void kit_console_write(const char *s, size_t len);
 /* Port 0xE9 only (one string I/O instruction). */
 void kit_e9_write(const char *s, size_t len);
-int puts(const char *s);                /* appends a newline */
+int puts(const char *s); /* appends a newline */
 int printf(const char *fmt, ...) KIT_PRINTF(1, 2);
 int vprintf(const char *fmt, va_list ap) KIT_PRINTF(1, 0);
 int snprintf(char *buf, size_t size, const char *fmt, ...) KIT_PRINTF(3, 4);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-	KIT_PRINTF(3, 0);
+    KIT_PRINTF(3, 0);
 /* Prints "panic: ..." and crashes the domain. */
 KIT_NORETURN void kit_panic(const char *fmt, ...) KIT_PRINTF(1, 2);
 
@@ -105,10 +105,10 @@ char *kit_utoa(char *p, uint64_t v);
 
 /* Registers saved by the exception stubs, lowest address first. */
 struct kit_trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;         /* pushed by the CPU */
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error;
+    uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
 /* Exceptions 0-31 print the frame and crash the domain.  Vectors 32-255

@@ -15,12 +15,12 @@
  * is called to empty it (len back to 0), or, when flush is NULL, the rest
  * is dropped.  total counts every character produced. */
 struct kit_sink {
-	char *buf;
-	size_t cap;
-	size_t len;
-	size_t total;
-	void (*flush)(struct kit_sink *sink);
-	void *opaque;
+    char *buf;
+    size_t cap;
+    size_t len;
+    size_t total;
+    void (*flush)(struct kit_sink *sink);
+    void *opaque;
 };
 
 /* Formats into sink; returns the number of characters produced. */
@@ -29,8 +29,8 @@ size_t kit_vformat(struct kit_sink *sink, const char *fmt, va_list ap);
 /* C99 vsnprintf/snprintf semantics: at most size-1 characters and a NUL
  * (when size > 0); returns the length the full output would have. */
 int kit_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 int kit_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif
