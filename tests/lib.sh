@@ -20,9 +20,9 @@ xk_not_ok() { _xk_n=$((_xk_n + 1)); _xk_failed=1; echo "not ok $_xk_n - $*"; }
 xk_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 xk_diag() { echo "# $*"; }
 # xk_check DESCRIPTION CMD...: one TAP line from a command's status.
-xk_check() {
+xk_check() {      # the command's output goes to the log (stderr), not the TAP stream
     local d=$1; shift
-    if "$@"; then xk_ok "$d"; else xk_not_ok "$d"; fi
+    if "$@" >&2; then xk_ok "$d"; else xk_not_ok "$d"; fi
 }
 xk_bail() { echo "Bail out! $*"; exit 1; }
 

@@ -45,6 +45,47 @@ static void on_line(void *ctx, const char *line)
     }
 }
 
+static int list_domains(xc_interface *xch)
+{
+    xc_domaininfo_t info[64];
+    uint32_t next = 0;
+    int n;
+
+    printf("%-20s %5s %7s %5s %-10s %9s\n", "Name", "ID", "Mem", "VCPUs", "State", "Time(s)");
+    while ((n = xc_domain_getinfolist(xch, next, 64, info)) > 0) {
+        for (int i = 0; i < n; i++) {
+            char name[32];
+            if (info[i].domain == 0)
+                snprintf(name, sizeof(name), "Domain-0");
+            else
+                snprintf(name, sizeof(name), "d%u", info[i].domain);
+            printf("%-20s %5u %7llu %5u %-10s %9.1f\n", name, info[i].domain,
+                   (unsigned long long)(info[i].tot_pages >> 8), info[i].nr_online_vcpus,
+                   info[i].domain == 0 ? "running" : xkt_state_name(&info[i]),
+                   (double)info[i].cpu_time / 1e9);
+        }
+        next = info[n - 1].domain + 1u;
+        if (n < 64)
+            break;
+    }
+    return n < 0 ? 1 : 0;
+}
+
+static int print_dmesg(xc_interface *xch)
+{
+    char buf[16384];
+    uint32_t index = 0;
+
+    for (;;) {
+        unsigned int n = sizeof(buf);
+        if (xc_readconsolering(xch, buf, &n, 0, 1, &index) < 0)
+            return 1;
+        if (n == 0)
+            return 0;
+        fwrite(buf, 1, n, stdout);
+    }
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -58,7 +99,10 @@ static void usage(FILE *f)
 "  -e STATE     expected end state (poweroff, crash, reboot...); default poweroff\n"
 "  -l LOOPS     create and destroy LOOPS times without running the guest\n"
 "  -r           run the domain but do not wait (leave it running)\n"
-"  -q           do not echo console lines\n");
+"  -q           do not echo console lines\n"
+"Or, without KERNEL:\n"
+"  -L           list the domains (as `xl list` does)\n"
+"  -D           print the hypervisor console (as `xl dmesg` does)\n");
 }
 
 int main(int argc, char **argv)
@@ -70,7 +114,9 @@ int main(int argc, char **argv)
     char err[1024], partial[4096] = "";
     xc_interface *xch;
 
-    while ((opt = getopt(argc, argv, "m:v:c:n:t:e:l:rqh")) != -1) {
+    int list = 0, dmesg = 0;
+
+    while ((opt = getopt(argc, argv, "m:v:c:n:t:e:l:rqhLD")) != -1) {
         switch (opt) {
         case 'm': mem = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'v': vcpus = (unsigned)strtoul(optarg, NULL, 0); break;
@@ -81,9 +127,23 @@ int main(int argc, char **argv)
         case 'l': loops = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'r': leave = 1; break;
         case 'q': run.quiet = 1; break;
+        case 'L': list = 1; break;
+        case 'D': dmesg = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (list || dmesg) {
+        if (optind != argc) {
+            usage(stderr);
+            return 2;
+        }
+        xch = xc_interface_open(NULL, NULL, 0);
+        if (!xch)
+            return 1;
+        int rc = list ? list_domains(xch) : print_dmesg(xch);
+        xc_interface_close(xch);
+        return rc;
     }
     if (optind + 1 != argc || count == 0 || count > MAX_DOMS || mem == 0 || vcpus == 0) {
         usage(stderr);

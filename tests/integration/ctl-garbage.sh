@@ -1,0 +1,16 @@
+#!/bin/bash
+# Garbage on the control socket does no harm.
+. "$XK_TESTS_SRCDIR/lib.sh"
+. "$XK_TESTS_SRCDIR/lib-xen.sh"
+xk_need_kvm
+xk_new_run_dir
+xk_plan 6
+
+xk_check "xen starts" xk_start_xen
+fd0=$(xk_fd_count)
+xk_check "a hostile client is answered or disconnected" \
+    python3 "$XK_TESTS_SRCDIR/integration/ctl-garbage.py" "$XK_RUN/privcmd"
+xk_check "xen is alive" xk_xen_alive
+xk_check "xen still boots guests" xk_launch -q "$GUESTS/hello"
+xk_check "no descriptors leaked" test "$(xk_fd_count)" -eq "$fd0"
+xk_check "xen stops cleanly" xk_stop_xen
