@@ -94,14 +94,18 @@ KIT_NORETURN void kit_panic(const char *fmt, ...)
 
 char *kit_utoa(char *p, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
+    uint64_t t = v;
+    char *end;
 
+    /* count the digits, then write them from the last one back */
     do {
-        tmp[n++] = (char)('0' + v % 10);
+        p++;
+        t /= 10;
+    } while (t);
+    end = p;
+    do {
+        *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
+    return end;
 }
