@@ -17,6 +17,7 @@ _xk_cleanups=""
 xk_plan() { echo "1..$1"; }
 xk_ok() { _xk_n=$((_xk_n + 1)); echo "ok $_xk_n - $*"; }
 xk_not_ok() { _xk_n=$((_xk_n + 1)); _xk_failed=1; echo "not ok $_xk_n - $*"; }
+xk_skip() { _xk_n=$((_xk_n + 1)); echo "ok $_xk_n - $1 # SKIP $2"; }
 xk_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 xk_diag() { echo "# $*"; }
 # xk_check DESCRIPTION CMD...: one TAP line from a command's status.
