@@ -31,6 +31,8 @@ fi
 xk_daemon_env
 "$XEN_BIN" --run-dir "$XK_RUN" --memory 256M
 pid=$(cat "$XK_RUN/xen.pid" 2>/dev/null)
-XEN_PID=$pid
+xk_at_exit "kill -9 $pid 2>/dev/null"
 xk_check "a detached xen serves as soon as its parent returns" xk_launch -L
-xk_stop_xen >/dev/null 2>&1 || kill -9 "$pid" 2>/dev/null
+kill -TERM "$pid"
+xk_wait_for 30 eval '! kill -0 '"$pid"' 2>/dev/null' || xk_diag "the detached xen did not stop"
+exit 0
