@@ -28,8 +28,9 @@ struct xk_ctl_hdr {
     uint32_t seq;       /* echoed in the reply */
     int32_t ret;        /* reply: result; request: 0 */
     uint32_t len;       /* payload bytes following */
-    uint32_t flags;     /* reserved, 0 */
+    uint32_t flags;     /* XK_CTL_F_* (requests), 0 in replies */
 };
+#define XK_CTL_F_NOREPLY 1u  /* XK_CTL_EVTCHN_OP NOTIFY only: send no reply */
 
 enum xk_ctl_op {
     /* payload: struct xen_domctl, then IN data.  Reply: struct xen_domctl,
@@ -62,6 +63,15 @@ enum xk_ctl_op {
      * how the toolstack waits for domain state changes and console output
      * without polling. */
     XK_CTL_WAIT = 8,
+    /* No payload.  Turns this connection into an event-channel handle (a
+     * dom0 process's /dev/xen/evtchn).  Reply: two descriptors, the
+     * handle's shared page (struct xk_evtchn_shared, XK_EVTCHN_SHARED_SIZE
+     * bytes) and an eventfd xen signals when a port becomes pending. */
+    XK_CTL_EVTCHN_OPEN = 9,
+    /* payload: struct xk_ctl_evtchn.  Ports bound through a handle belong
+     * to its connection and are closed with it.  NOTIFY may carry
+     * XK_CTL_F_NOREPLY. */
+    XK_CTL_EVTCHN_OP = 10,
     XK_CTL_OP_MAX
 };
 
@@ -104,6 +114,35 @@ struct xk_ctl_map {
     uint32_t pad;
 };
 #define XK_CTL_MAX_MAP 8192
+
+enum xk_evtchn_cmd {
+    XK_EVTCHN_BIND_UNBOUND = 1,     /* domid -> dom0 port unbound for domid */
+    XK_EVTCHN_BIND_INTERDOMAIN,     /* domid, port -> dom0 port */
+    XK_EVTCHN_BIND_VIRQ,            /* virq -> dom0 port */
+    XK_EVTCHN_UNBIND,               /* port */
+    XK_EVTCHN_NOTIFY,               /* port */
+    /* Toolstack operations on a guest's table (any connection): */
+    XK_EVTCHN_ALLOC_UNBOUND,        /* domid, remote -> port in domid's table */
+    XK_EVTCHN_CLOSE,                /* domid, port */
+};
+
+struct xk_ctl_evtchn {
+    uint32_t cmd;
+    uint32_t domid;
+    uint32_t port;
+    uint32_t arg;       /* virq, or the remote domid */
+};
+
+/* The page shared between xen and an event-channel handle: pending and
+ * mask bitmaps of dom0 ports.  xen sets a port's pending bit and, if its
+ * mask bit was clear, sets it and signals the eventfd; the process
+ * clears pending bits as it consumes them and unmasks ports. */
+#define XK_EVTCHN_DOM0_PORTS 65536
+struct xk_evtchn_shared {
+    uint64_t pending[XK_EVTCHN_DOM0_PORTS / 64];
+    uint64_t mask[XK_EVTCHN_DOM0_PORTS / 64];
+};
+#define XK_EVTCHN_SHARED_SIZE sizeof(struct xk_evtchn_shared)
 
 /* XK_WAIT_STATE: for one domain, its getdomaininfo flags differ from
  * `state`; for DOMID_INVALID, the global state generation (bumped on every

@@ -112,7 +112,8 @@ struct kvm_cpuid2 *cpuid_for_domain(struct domain *d)
     }
     e = add(c, XEN_CPUID_LEAF(4), 0);
     e->flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
-    e->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT;
+    e->eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+             XEN_HVM_CPUID_UPCALL_VECTOR;
     e->ecx = d->domid;
     e = add(c, XEN_CPUID_LEAF(5), 0);
     (void)e;

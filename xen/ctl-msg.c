@@ -27,6 +27,8 @@ static const struct {
     [XK_CTL_XEN_VERSION] = { "xen_version", sizeof(struct xk_ctl_xenver) },
     [XK_CTL_MAP_FOREIGN] = { "map_foreign", sizeof(struct xk_ctl_map) },
     [XK_CTL_WAIT] = { "wait", sizeof(struct xk_ctl_wait) },
+    [XK_CTL_EVTCHN_OPEN] = { "evtchn_open", 0 },
+    [XK_CTL_EVTCHN_OP] = { "evtchn_op", sizeof(struct xk_ctl_evtchn) },
 };
 
 size_t ctl_min_payload(uint32_t op)
@@ -60,12 +62,13 @@ int ctl_validate(const void *buf, size_t len, struct xk_ctl_hdr *hdr, const char
         *why = "length field does not match the message";
         return -EPROTO;
     }
-    if (h.flags != 0 || h.ret != 0) {
-        *why = "reserved header fields are not zero";
-        return -EINVAL;
-    }
     if (h.op == 0 || h.op >= XK_CTL_OP_MAX || !ops[h.op].name) {
         *why = "unknown operation";
+        return -EINVAL;
+    }
+    if (h.ret != 0 || (h.flags & ~XK_CTL_F_NOREPLY) ||
+        ((h.flags & XK_CTL_F_NOREPLY) && h.op != XK_CTL_EVTCHN_OP)) {
+        *why = "reserved header fields are not zero";
         return -EINVAL;
     }
     if (h.len < ops[h.op].min) {

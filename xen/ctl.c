@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -50,10 +51,18 @@ struct waiter {
     uint64_t deadline_ns;      /* 0: none */
 };
 
+/* An event-channel handle: a connection that did XK_CTL_EVTCHN_OPEN. */
+struct evtchn_handle {
+    struct xk_evtchn_shared *shared;   /* mapped from shm_fd */
+    int shm_fd;
+    int event_fd;
+};
+
 struct conn {
     int fd;
     struct waiter *waiters;
     unsigned nr_waiters;
+    struct evtchn_handle *evh;
 };
 
 struct reply {
@@ -61,6 +70,7 @@ struct reply {
     uint8_t *data;             /* XK_CTL_MAX_PAYLOAD bytes */
     size_t len;
     int pass_fd;               /* -1: none */
+    int pass_fd2;              /* -1: none */
     bool deferred;
 };
 
@@ -84,20 +94,22 @@ static int send_reply(struct conn *c, uint32_t op, uint32_t seq, const struct re
         { .iov_base = r->data, .iov_len = r->len },
     };
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(2 * sizeof(int))];
         struct cmsghdr align;
     } cbuf;
     struct msghdr msg = { .msg_iov = iov, .msg_iovlen = r->len ? 2 : 1 };
 
     if (r->pass_fd >= 0) {
+        int fds[2] = { r->pass_fd, r->pass_fd2 };
+        int n = r->pass_fd2 >= 0 ? 2 : 1;
         memset(&cbuf, 0, sizeof(cbuf));
         msg.msg_control = cbuf.buf;
-        msg.msg_controllen = sizeof(cbuf.buf);
+        msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
         struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
         cm->cmsg_level = SOL_SOCKET;
         cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &r->pass_fd, sizeof(int));
+        cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+        memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
     }
     if (sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
         xk_log_errno(XK_LOG_DEBUG, "control: reply to fd %d", c->fd);
@@ -624,7 +636,7 @@ static void waiters_run(void)
                 continue;
             }
             struct reply r = { .ret = held ? 0 : -ETIMEDOUT, .data = (uint8_t *)&wr,
-                               .len = sizeof(wr), .pass_fd = -1 };
+                               .len = sizeof(wr), .pass_fd = -1, .pass_fd2 = -1 };
             send_reply(c, XK_CTL_WAIT, w->seq, &r);
             *pp = w->next;
             free(w);
@@ -671,6 +683,131 @@ static void do_wait(struct conn *c, uint32_t seq, const uint8_t *p, struct reply
     rearm_timer();
 }
 
+/* ---- event-channel handles (dom0 processes) ------------------------------- */
+
+/* Called under evtchn_lock, from any thread, when a dom0 port is pending. */
+void ctl_evtchn_deliver(struct evtchn_dom *ed, struct evtchn_port *p, uint32_t port)
+{
+    struct evtchn_handle *h = p->owner;
+    uint64_t bit = 1ULL << (port % 64);
+
+    (void)ed;
+    if (!h || port >= XK_EVTCHN_DOM0_PORTS)
+        return;
+    __atomic_fetch_or(&h->shared->pending[port / 64], bit, __ATOMIC_SEQ_CST);
+    if (!(__atomic_fetch_or(&h->shared->mask[port / 64], bit, __ATOMIC_SEQ_CST) & bit)) {
+        uint64_t one = 1;
+        if (write(h->event_fd, &one, sizeof(one)) < 0) {
+            /* the counter is already signalled */
+        }
+    }
+}
+
+static void evtchn_handle_free(struct evtchn_handle *h)
+{
+    if (!h)
+        return;
+    evtchn_dom0_release(&hv.domains[0]->ev, h);
+    if (h->shared)
+        munmap(h->shared, XK_EVTCHN_SHARED_SIZE);
+    if (h->shm_fd >= 0)
+        close(h->shm_fd);
+    if (h->event_fd >= 0)
+        close(h->event_fd);
+    free(h);
+}
+
+static void do_evtchn_open(struct conn *c, struct reply *r)
+{
+    struct evtchn_handle *h;
+
+    if (c->evh) {
+        r->ret = -EEXIST;
+        return;
+    }
+    h = calloc(1, sizeof(*h));
+    if (!h) {
+        r->ret = -ENOMEM;
+        return;
+    }
+    h->shm_fd = memfd_create("xk-evtchn", MFD_CLOEXEC);
+    h->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (h->shm_fd < 0 || h->event_fd < 0 ||
+        ftruncate(h->shm_fd, XK_EVTCHN_SHARED_SIZE) < 0 ||
+        (h->shared = mmap(NULL, XK_EVTCHN_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                          h->shm_fd, 0)) == MAP_FAILED) {
+        r->ret = -errno;
+        h->shared = NULL;
+        evtchn_handle_free(h);
+        return;
+    }
+    c->evh = h;
+    r->pass_fd = h->shm_fd;
+    r->pass_fd2 = h->event_fd;
+    r->ret = 0;
+}
+
+static void do_evtchn_op(struct conn *c, const uint8_t *p, struct reply *r)
+{
+    struct evtchn_dom *d0 = &hv.domains[0]->ev;
+    struct xk_ctl_evtchn e;
+    struct domain *d;
+    uint32_t port = 0;
+    int rc;
+
+    memcpy(&e, p, sizeof(e));
+    switch (e.cmd) {
+    case XK_EVTCHN_ALLOC_UNBOUND:
+        d = guest_domain((domid_t)e.domid, &rc);
+        if (d)
+            rc = evtchn_alloc_unbound(&d->ev, (domid_t)e.arg, &port);
+        r->ret = rc ? rc : (int32_t)port;
+        return;
+    case XK_EVTCHN_CLOSE:
+        d = guest_domain((domid_t)e.domid, &rc);
+        r->ret = d ? evtchn_close(&d->ev, e.port) : rc;
+        return;
+    default:
+        break;
+    }
+    if (!c->evh) {
+        r->ret = -EBADF;          /* not an event-channel handle */
+        return;
+    }
+    switch (e.cmd) {
+    case XK_EVTCHN_BIND_UNBOUND:
+        rc = evtchn_dom0_bind_unbound(d0, c->evh, (domid_t)e.domid, &port);
+        break;
+    case XK_EVTCHN_BIND_INTERDOMAIN:
+        d = guest_domain((domid_t)e.domid, &rc);
+        if (d)
+            rc = evtchn_dom0_bind_interdomain(d0, c->evh, &d->ev, e.port, &port);
+        break;
+    case XK_EVTCHN_BIND_VIRQ:
+        rc = evtchn_dom0_bind_virq(d0, c->evh, e.arg, &port);
+        break;
+    case XK_EVTCHN_UNBIND:
+        rc = evtchn_dom0_unbind(d0, c->evh, e.port);
+        if (rc == 0 && e.port < XK_EVTCHN_DOM0_PORTS) {
+            uint64_t bit = 1ULL << (e.port % 64);
+            __atomic_fetch_and(&c->evh->shared->pending[e.port / 64], ~bit, __ATOMIC_SEQ_CST);
+            __atomic_fetch_and(&c->evh->shared->mask[e.port / 64], ~bit, __ATOMIC_SEQ_CST);
+        }
+        break;
+    case XK_EVTCHN_NOTIFY:
+        rc = evtchn_dom0_notify(d0, c->evh, e.port);
+        break;
+    default:
+        rc = -EINVAL;
+        break;
+    }
+    if (rc == 0 && port >= XK_EVTCHN_DOM0_PORTS) {
+        evtchn_dom0_unbind(d0, c->evh, port);
+        rc = -ENOSPC;
+    }
+    r->ret = rc ? rc : (int32_t)port;
+}
+
 /* ---- connections --------------------------------------------------------- */
 
 static void conn_close(struct conn *c)
@@ -686,6 +823,8 @@ static void conn_close(struct conn *c)
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     c->fd = -1;
+    evtchn_handle_free(c->evh);
+    c->evh = NULL;
     free(c);
     rearm_timer();
 }
@@ -736,11 +875,11 @@ static int conn_handle(struct conn *c)
         if (rc == -EPROTO)
             return -1;           /* framing is broken: no reply is possible */
         memcpy(&bad, rxbuf, sizeof(bad));
-        struct reply r = { .ret = rc, .data = txbuf, .pass_fd = -1 };
+        struct reply r = { .ret = rc, .data = txbuf, .pass_fd = -1, .pass_fd2 = -1 };
         return send_reply(c, bad.op, bad.seq, &r) < 0 ? -1 : 0;
     }
 
-    struct reply r = { .ret = 0, .data = txbuf, .len = 0, .pass_fd = -1 };
+    struct reply r = { .ret = 0, .data = txbuf, .len = 0, .pass_fd = -1, .pass_fd2 = -1 };
     const uint8_t *p = rxbuf + sizeof(h);
     memset(txbuf, 0, 256);
     switch (h.op) {
@@ -752,9 +891,11 @@ static int conn_handle(struct conn *c)
     case XK_CTL_XEN_VERSION: do_xenver(p, h.len, &r); break;
     case XK_CTL_MAP_FOREIGN: do_map_foreign(p, h.len, &r); break;
     case XK_CTL_WAIT: do_wait(c, h.seq, p, &r); break;
+    case XK_CTL_EVTCHN_OPEN: do_evtchn_open(c, &r); break;
+    case XK_CTL_EVTCHN_OP: do_evtchn_op(c, p, &r); break;
     }
     xk_debug("control: %s -> %d", ctl_op_name(h.op), r.ret);
-    if (r.deferred)
+    if (r.deferred || (h.flags & XK_CTL_F_NOREPLY))
         return 0;
     return send_reply(c, h.op, h.seq, &r) < 0 ? -1 : 0;
 }

@@ -85,6 +85,10 @@ int domain_init_dom0(void)
     d->tot_pages = hv.host_pages > hv.budget_pages ? hv.host_pages - hv.budget_pages : 0;
     d->max_pages = ~0ULL;
     memcpy(d->handle, (uint8_t[16]){ 0 }, 16);
+    if (event_domain_init(d) < 0) {
+        domain_free(d);
+        return -ENOMEM;
+    }
     hv.domains[0] = d;
     hv.nr_domains = 1;
     hv.next_domid = 1;
@@ -286,6 +290,12 @@ int domain_create(const struct xen_domctl_createdomain *cfg, domid_t want, domid
         if (rc < 0)
             goto out;
     }
+    rc = event_domain_init(d);
+    if (rc < 0)
+        goto out;
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        event_update_vcpu_info(d->vcpus[i]);
+    time_update_wallclock(d);
     for (unsigned i = 0; i < d->max_vcpus; i++) {
         rc = vcpu_start_thread(d->vcpus[i]);
         if (rc < 0)
@@ -325,6 +335,12 @@ int domain_destroy(struct domain *d)
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])
             vcpu_kick(d->vcpus[i], VCPU_WORK_STOP);
+    /* First stop every vCPU thread, then close the event channels (peers
+     * stop delivering to us), then free the vCPUs. */
+    for (unsigned i = 0; i < d->max_vcpus; i++)
+        if (d->vcpus[i])
+            vcpu_join(d->vcpus[i]);
+    event_domain_fini(d);
     for (unsigned i = 0; i < d->max_vcpus; i++) {
         if (d->vcpus[i]) {
             vcpu_destroy(d->vcpus[i]);
@@ -360,6 +376,8 @@ int domain_destroy(struct domain *d)
         xk_log(XK_LOG_INFO, "d%u: destroyed", d->domid);
     domain_free(d);
     state_changed();
+    if (in_table)
+        event_dom_exc();
     return 0;
 }
 
@@ -451,6 +469,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
               d->shutdown_reason < XK_ARRAY_SIZE(shutdown_names) &&
               shutdown_names[d->shutdown_reason] ? shutdown_names[d->shutdown_reason] : "unknown");
     state_changed();
+    event_dom_exc();
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -632,8 +651,10 @@ int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn)
     rc = p2m_set(&d->p2m, gfn, 1, off, P2M_XEN, &removed);
     if (rc < 0)
         return rc;
-    if (off == d->shared_info_off)
+    if (off == d->shared_info_off) {
         d->shared_info_gfn = gfn;
+        time_update_wallclock(d);
+    }
     if (had_ram && removed) {
         /* The RAM page that was there is freed, as Xen does. */
         mem_release(d, old_off, 1);

@@ -92,6 +92,10 @@ static long hvm_param(struct vcpu *v, struct hcall *h, bool set)
         pthread_mutex_lock(&d->lock);
         d->params[a.index] = a.value;
         pthread_mutex_unlock(&d->lock);
+        if (a.index == HVM_PARAM_CALLBACK_IRQ) {
+            event_latch_shinfo(v);
+            event_set_callback_irq(d, a.value);
+        }
         return 0;
     }
     rc = hvm_param_check_get(true, a.index);
@@ -110,6 +114,22 @@ long do_hvm_op(struct vcpu *v, struct hcall *h)
         return hvm_param(v, h, true);
     case HVMOP_get_param:
         return hvm_param(v, h, false);
+    case HVMOP_set_evtchn_upcall_vector: {
+        struct xen_hvm_evtchn_upcall_vector u;
+        struct domain *d = v->domain;
+        if (copy_from_guest(v, &u, h->arg[1], sizeof(u)) < 0)
+            return -EFAULT;
+        if (u.vector < 0x10)
+            return -EINVAL;
+        if (u.vcpu >= d->max_vcpus || !d->vcpus[u.vcpu])
+            return -ENOENT;
+        d->vcpus[u.vcpu]->upcall_vector = u.vector;
+        return 0;
+    }
+    case HVMOP_get_time: {
+        struct xen_hvm_get_time t = { .now = time_system_ns() };
+        return copy_to_guest(v, h->arg[1], &t, sizeof(t)) < 0 ? -EFAULT : 0;
+    }
     default:
         return -ENOSYS;
     }

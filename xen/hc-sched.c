@@ -31,19 +31,25 @@ static long sched_poll(struct vcpu *v, struct hcall *h)
             return -EFAULT;
         ports = p.ports; nr = p.nr_ports; timeout = p.timeout;
     }
+    uint32_t list[POLL_MAX_PORTS];
+
     if (nr > POLL_MAX_PORTS)
         return -EINVAL;
+    if (nr && copy_from_guest(v, list, ports, (size_t)nr * sizeof(list[0])) < 0)
+        return -EFAULT;
     for (uint32_t i = 0; i < nr; i++) {
-        evtchn_port_t port;
-        if (copy_from_guest(v, &port, ports + (uint64_t)i * sizeof(port), sizeof(port)) < 0)
-            return -EFAULT;
-        if (port >= v->domain->max_evtchn_port + 1)
+        if (list[i] > v->domain->ev.max_port)
             return -EINVAL;
+        /* Already pending: return at once. */
+        if (evtchn_is_pending(&v->domain->ev, list[i]))
+            return 0;
     }
-    /* No event channels yet: wake on an interrupt or at the timeout. */
-    if (timeout && timeout <= xk_now_ns())
+    if (timeout && timeout <= time_system_ns())
         return 0;
-    vcpu_block(v, timeout);
+    if (nr == 0)
+        vcpu_block(v, timeout);
+    else
+        vcpu_poll(v, list, nr, timeout);
     return 0;
 }
 

@@ -26,6 +26,7 @@ static uint32_t hvm_features(void)
     return (1u << XENFEAT_writable_page_tables) |
            (1u << XENFEAT_auto_translated_physmap) |
            (1u << XENFEAT_hvm_safe_pvclock) |
+           (1u << XENFEAT_hvm_callback_vector) |
            (1u << XENFEAT_not_direct_mapped);
 }
 

@@ -32,6 +32,9 @@ static const struct hcall_entry hcall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_vm_assist] = { "vm_assist", do_vm_assist },
     [__HYPERVISOR_sched_op] = { "sched_op", do_sched_op },
     [__HYPERVISOR_hvm_op] = { "hvm_op", do_hvm_op },
+    [__HYPERVISOR_event_channel_op] = { "event_channel_op", do_event_channel_op },
+    [__HYPERVISOR_set_timer_op] = { "set_timer_op", do_set_timer_op },
+    [__HYPERVISOR_vcpu_op] = { "vcpu_op", do_vcpu_op },
 };
 
 void hypercall_init_page(struct domain *d, uint8_t *page)
@@ -75,6 +78,7 @@ int hypercall_msr_write(struct vcpu *v, uint64_t val)
         return -EINVAL;
     }
     hypercall_init_page(d, d->mem_base + off);
+    event_latch_shinfo(v);
     return 0;
 }
 

@@ -286,6 +286,7 @@ int main(int argc, char **argv)
     if (hv.notify_fd < 0)
         xk_fatal_errno("eventfd");
     console_init(console_size);
+    time_init();
     rc = cpuid_init();
     if (rc < 0)
         xk_fatal("KVM_GET_SUPPORTED_CPUID: %s", strerror(-rc));
@@ -311,6 +312,7 @@ int main(int argc, char **argv)
     domain_destroy_all();
     ctl_fini();
     hv_printk("xenkvm stopped");
+    event_domain_fini(hv.domains[0]);
     free(hv.domains[0]);
     hv.domains[0] = NULL;
     free(hv.supported_cpuid);

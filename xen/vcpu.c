@@ -35,6 +35,7 @@
 #include <x86intrin.h>
 
 #include <xen/hvm/save.h>
+#include <xen/vcpu.h>
 
 #include "xen.h"
 
@@ -186,6 +187,8 @@ int vcpu_create(struct domain *d, unsigned int id)
     v->fd = -1;
     v->wake_fd = -1;
     v->quiescent = true;
+    v->vcpu_info_gfn = ~0ULL;
+    v->runstate_state = RUNSTATE_offline;
     atomic_store(&v->mode, VCPU_PARKED);
     atomic_store(&v->work, VCPU_WORK_STOP);
     d->vcpus[id] = v;
@@ -219,13 +222,18 @@ int vcpu_create(struct domain *d, unsigned int id)
     return 0;
 }
 
-void vcpu_destroy(struct vcpu *v)
+void vcpu_join(struct vcpu *v)
 {
     if (v->thread_started) {
         vcpu_kick(v, VCPU_WORK_STOP);
         pthread_join(v->thread, NULL);
         v->thread_started = false;
     }
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+    vcpu_join(v);
     if (v->run) {
         munmap(v->run, v->run_size);
         v->run = NULL;
@@ -286,12 +294,35 @@ static void host_timer_arm(struct vcpu *v, uint64_t deadline)
     v->timer_armed_ns = deadline;
 }
 
+static uint64_t min_deadline(uint64_t a, uint64_t b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    return a < b ? a : b;
+}
+
+/* Fires due LAPIC and guest timers and re-arms the host timer for the
+ * next deadline. */
 static void check_timers(struct vcpu *v)
 {
-    if (!v->lapic.timer_deadline_ns && !v->timer_armed_ns)
-        return;
-    uint64_t next = vlapic_timer_check(&v->lapic, xk_now_ns());
+    uint64_t now = xk_now_ns();
+    uint64_t next = vlapic_timer_check(&v->lapic, now);
+
+    next = min_deadline(next, time_check_timers(v, now));
     host_timer_arm(v, next);
+}
+
+static uint64_t next_deadline(struct vcpu *v)
+{
+    uint64_t next = vlapic_timer_deadline(&v->lapic);
+
+    if (v->singleshot_ns)
+        next = min_deadline(next, v->singleshot_ns);
+    if (v->periodic_period_ns)
+        next = min_deadline(next, v->periodic_next_ns);
+    return next;
 }
 
 static void set_real_mode_start(struct vcpu *v, uint8_t vector)
@@ -370,6 +401,7 @@ static bool park(struct vcpu *v)
             v->quiescent = true;
             atomic_store(&v->mode, VCPU_PARKED);
             pthread_cond_broadcast(&d->cond);
+            runstate_set(v, v->online ? RUNSTATE_runnable : RUNSTATE_offline);
         }
         pthread_cond_wait(&d->cond, &d->lock);
     }
@@ -379,6 +411,11 @@ static bool park(struct vcpu *v)
         atomic_store(&v->mode, VCPU_OUTSIDE);
     }
     pthread_mutex_unlock(&d->lock);
+    if (alive) {
+        if (!v->time_info_ns)
+            time_update_vcpu(v);       /* first run */
+        runstate_set(v, RUNSTATE_running);
+    }
     return alive;
 }
 
@@ -398,14 +435,37 @@ static bool take_work(struct vcpu *v)
     return ok;
 }
 
-int vcpu_block(struct vcpu *v, uint64_t deadline)
+/* An interrupt the guest can take now: an NMI, the event callback
+ * vector, or a LAPIC vector above its priority. */
+static bool interrupt_pending(struct vcpu *v)
+{
+    return v->nmi_pending || event_pending_vector(v) >= 0 || vlapic_pending(&v->lapic) >= 0;
+}
+
+static bool polled_port_pending(struct vcpu *v)
+{
+    for (unsigned i = 0; i < v->nr_poll_ports; i++)
+        if (evtchn_is_pending(&v->domain->ev, v->poll_ports[i]))
+            return true;
+    return false;
+}
+
+/* Blocks the vCPU thread.  Poll mode (nr_poll_ports > 0): until a polled
+ * port is pending, or an interrupt can be taken with IF set.  Block mode:
+ * until an interrupt is pending or an event arrives (a kick), as Xen's
+ * SCHEDOP_block wakes on any event.  Returns 1 on wake, 0 at the
+ * deadline, -1 when the vCPU must stop. */
+static int block_until(struct vcpu *v, uint64_t deadline)
 {
     struct pollfd pfd = { .fd = v->wake_fd, .events = POLLIN };
+    bool poll = v->nr_poll_ports > 0;
     int ret;
 
+    runstate_set(v, RUNSTATE_blocked);
     for (;;) {
         check_timers(v);
-        if (vlapic_pending(&v->lapic) >= 0 || v->nmi_pending) {
+        if (poll ? (polled_port_pending(v) || (v->run->if_flag && interrupt_pending(v)))
+                 : interrupt_pending(v)) {
             ret = 1;
             break;
         }
@@ -415,24 +475,21 @@ int vcpu_block(struct vcpu *v, uint64_t deadline)
             break;
         }
         atomic_store(&v->mode, VCPU_BLOCKED);
-        if (atomic_load(&v->work)) {
+        unsigned w = atomic_load(&v->work);
+        if (w) {
             atomic_store(&v->mode, VCPU_OUTSIDE);
-            unsigned w = atomic_load(&v->work);
-            if (w & VCPU_WORK_STOP) {
-                if (!take_work(v)) {
-                    atomic_fetch_or(&v->work, VCPU_WORK_STOP);
-                    ret = -1;
-                    break;
-                }
-            } else {
-                take_work(v);
+            if (!take_work(v)) {
+                atomic_fetch_or(&v->work, VCPU_WORK_STOP);
+                ret = -1;
+                break;
+            }
+            if (!poll && (w & VCPU_WORK_IRQ)) {
+                ret = 1;          /* an event arrived */
+                break;
             }
             continue;
         }
-        uint64_t until = deadline;
-        uint64_t t = vlapic_timer_deadline(&v->lapic);
-        if (t && (!until || t < until))
-            until = t;
+        uint64_t until = min_deadline(deadline, next_deadline(v));
         struct timespec ts, *tsp = NULL;
         if (until) {
             uint64_t left = until > now ? until - now : 0;
@@ -448,6 +505,27 @@ int vcpu_block(struct vcpu *v, uint64_t deadline)
         atomic_store(&v->mode, VCPU_OUTSIDE);
     }
     atomic_store(&v->mode, VCPU_OUTSIDE);
+    runstate_set(v, RUNSTATE_running);
+    return ret;
+}
+
+int vcpu_block(struct vcpu *v, uint64_t deadline)
+{
+    return block_until(v, deadline);
+}
+
+int vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t deadline)
+{
+    struct domain *d = v->domain;
+    int ret;
+
+    v->poll_ports = ports;
+    v->nr_poll_ports = nr;
+    atomic_fetch_or(&d->poll_mask[v->id / 64], 1ULL << (v->id % 64));
+    ret = block_until(v, deadline);
+    atomic_fetch_and(&d->poll_mask[v->id / 64], ~(1ULL << (v->id % 64)));
+    v->poll_ports = NULL;
+    v->nr_poll_ports = 0;
     return ret;
 }
 
@@ -533,18 +611,27 @@ static void handle_msr(struct vcpu *v, bool write)
 static void deliver_interrupts(struct vcpu *v)
 {
     struct kvm_run *r = v->run;
+    bool lapic = false;
+    int vec;
 
     if (v->nmi_pending && ioctl(v->fd, KVM_NMI) == 0)
         v->nmi_pending = false;
-    int vec = vlapic_pending(&v->lapic);
+    /* The event callback vector comes first, as on Xen. */
+    vec = event_pending_vector(v);
+    if (vec < 0) {
+        vec = vlapic_pending(&v->lapic);
+        lapic = true;
+    }
     if (vec < 0) {
         r->request_interrupt_window = 0;
         return;
     }
     if (r->ready_for_interrupt_injection && r->if_flag) {
         struct kvm_interrupt irq = { .irq = (uint32_t)vec };
-        if (ioctl(v->fd, KVM_INTERRUPT, &irq) == 0)
+        if (ioctl(v->fd, KVM_INTERRUPT, &irq) == 0 && lapic)
             vlapic_ack(&v->lapic, (uint8_t)vec);
+        /* The callback is level-like: the guest clears its upcall flag in
+         * the handler; ask for a window only for LAPIC vectors left. */
         r->request_interrupt_window = vlapic_pending(&v->lapic) >= 0;
     } else {
         r->request_interrupt_window = 1;
@@ -778,6 +865,7 @@ int vcpu_set_hvm_context(struct vcpu *v, const void *buf)
 
     /* The vCPU is initialised: it comes up when the domain runs. */
     pthread_mutex_lock(&d->lock);
+    v->initialised = true;
     if (!v->online) {
         v->online = true;
         d->nr_online++;

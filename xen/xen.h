@@ -38,6 +38,7 @@
 #include "xk-ctl.h"
 #include "vlapic.h"
 #include "p2m.h"
+#include "evtchn.h"
 
 #define XK_XEN_MAJOR 4
 #define XK_XEN_MINOR 17
@@ -51,6 +52,7 @@
 #define XK_MAX_E820 128
 
 struct domain;
+struct hcall;
 
 /* Where a vCPU thread is, for kicks (see vcpu_kick). */
 enum vcpu_mode {
@@ -97,6 +99,27 @@ struct vcpu {
     int64_t tsc_offset;              /* guest TSC - host TSC */
     bool nmi_pending;
     bool continuation;               /* the current hypercall asked to be re-run */
+
+    /* Event delivery (vCPU thread, except where noted). */
+    uint8_t upcall_vector;           /* HVMOP_set_evtchn_upcall_vector; 0 none */
+    uint64_t vcpu_info_gfn;          /* registered vcpu_info, or ~0: in shared info */
+    uint32_t vcpu_info_off;
+    uint8_t dummy_vcpu_info[64];     /* for vCPUs >= 32 without a registered one */
+    const uint32_t *poll_ports;      /* SCHEDOP_poll in progress */
+    unsigned int nr_poll_ports;
+
+    /* Timers (vCPU thread); deadlines in system time (ns), 0 = off. */
+    uint64_t singleshot_ns;
+    uint64_t periodic_period_ns;
+    uint64_t periodic_next_ns;
+    uint64_t time_info_ns;           /* when vcpu_time_info was last written */
+
+    /* Runstate (vCPU thread). */
+    uint64_t runstate_la;            /* guest linear address of the area, 0 none */
+    int runstate_state;              /* RUNSTATE_* */
+    uint64_t runstate_entry_ns;
+    uint64_t runstate_time[4];
+    bool initialised;                /* has a context: VCPUOP_up may start it (d->lock) */
 
     /* INIT/SIPI (d->lock) */
     bool wait_for_sipi;              /* reset by INIT, waiting for a SIPI */
@@ -167,6 +190,14 @@ struct domain {
 
     struct console_buf con;          /* console lock */
     uint64_t cpu_time_ns;            /* sum of vCPU run time (approx) */
+
+    /* Event channels (evtchn_lock), callback and time. */
+    struct evtchn_dom ev;
+    bool ev_ready;
+    uint8_t callback_vector;         /* HVM_PARAM_CALLBACK_IRQ, vector type; 0 none */
+    bool shinfo_latched;
+    _Atomic uint64_t poll_mask[XK_MAX_VCPUS / 64];   /* vCPUs in SCHEDOP_poll */
+    int64_t time_offset_s;           /* XEN_DOMCTL_settimeoffset */
 };
 
 struct hv {
@@ -195,6 +226,34 @@ extern struct hv hv;
 
 /* main.c */
 void hv_notify(void);                /* wake the main loop: state changed */
+
+/* event.c: event channels in the hypervisor */
+int event_domain_init(struct domain *d);
+void event_domain_fini(struct domain *d);
+/* Latches the shared-info layout from the calling vCPU's mode. */
+void event_latch_shinfo(struct vcpu *v);
+/* (Re)computes where vCPU v's vcpu_info lives. */
+void event_update_vcpu_info(struct vcpu *v);
+uint8_t *event_vcpu_info(struct vcpu *v);
+void event_set_callback_irq(struct domain *d, uint64_t value);
+/* Raises VIRQ_DOM_EXC in dom0: a domain shut down or died. */
+void event_dom_exc(void);
+/* The vector to inject for an event upcall now, or -1. */
+int event_pending_vector(struct vcpu *v);
+long do_event_channel_op(struct vcpu *v, struct hcall *h);
+
+/* time.c: system time, vcpu_time_info, wallclock, guest timers */
+uint64_t time_system_ns(void);
+void time_update_vcpu(struct vcpu *v);
+void time_update_wallclock(struct domain *d);
+void time_init(void);
+/* Fires due timers (VIRQ_TIMER); returns the next deadline (0 none). */
+uint64_t time_check_timers(struct vcpu *v, uint64_t now);
+long do_set_timer_op(struct vcpu *v, struct hcall *h);
+
+/* hc-vcpu.c */
+long do_vcpu_op(struct vcpu *v, struct hcall *h);
+void runstate_set(struct vcpu *v, int state);
 
 /* console.c: the hypervisor console ring (xl dmesg) */
 void console_init(size_t size);
@@ -229,6 +288,7 @@ void domain_vcpu_down(struct vcpu *v);  /* vCPU thread: this vCPU goes down */
 
 /* vcpu.c */
 int vcpu_create(struct domain *d, unsigned int id);
+void vcpu_join(struct vcpu *v);       /* stops and joins the thread */
 void vcpu_destroy(struct vcpu *v);
 int vcpu_start_thread(struct vcpu *v);
 void vcpu_kick(struct vcpu *v, unsigned int work);
@@ -237,6 +297,9 @@ void vcpu_stop_all(struct domain *d);        /* kick and wait for quiescence */
  * deadline (xk_now_ns scale, 0 = none) passes, or the vCPU must stop.
  * Returns 1 on event, 0 on timeout, -1 when stopping. */
 int vcpu_block(struct vcpu *v, uint64_t deadline_ns);
+/* SCHEDOP_poll: blocks until one of ports is pending (or an interrupt can
+ * be delivered, or the deadline passes). */
+int vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t deadline_ns);
 int vcpu_set_hvm_context(struct vcpu *v, const void *hw_cpu /* struct hvm_hw_cpu */);
 int vcpu_get_hvm_context(struct vcpu *v, void *hw_cpu /* struct hvm_hw_cpu */);
 void vcpu_dump_regs(struct vcpu *v, const char *why);
