@@ -111,9 +111,14 @@ static unsigned long parse_number(const char *what, const char *s)
     return (unsigned long)v;
 }
 
+/* Which quotas the command line set: they win over restored ones. */
+static bool quota_given[XSD_Q_COUNT];
+static bool soft_quota_given;
+
 static void set_quota(struct xsd_store *s, enum xsd_quota q, const char *value)
 {
     s->quota[q] = parse_number(xsd_quota_info[q].name, value);
+    quota_given[q] = true;
 }
 
 static void set_quota_assign(struct xsd_store *s, const char *arg, bool soft)
@@ -129,6 +134,7 @@ static void set_quota_assign(struct xsd_store *s, const char *arg, bool soft)
         if (strcmp(name, "memory") != 0)
             xk_fatal("soft quota \"%s\": only memory has a soft quota", name);
         s->quota_soft_memory = parse_number("memory", eq + 1);
+        soft_quota_given = true;
     } else {
         q = xsd_quota_by_name(name);
         if (q < 0)
@@ -472,11 +478,12 @@ int main(int argc, char **argv)
         xk_fatal_errno("cannot create the pid file in %s", d.run_dir);
 
     restored = restore(&d.store) != 0;
-    /* Command-line quotas win over restored ones. */
-    if (!restored || d.opt.live_update_state == NULL) {
-        memcpy(d.store->quota, quotas->quota, sizeof(quotas->quota));
+    /* Quotas given on the command line win over restored ones. */
+    for (int q = 0; q < XSD_Q_COUNT; q++)
+        if (!restored || quota_given[q])
+            d.store->quota[q] = quotas->quota[q];
+    if (!restored || soft_quota_given)
         d.store->quota_soft_memory = quotas->quota_soft_memory;
-    }
     d.store->watch_event_timeout_ms = quotas->watch_event_timeout_ms;
     d.store->keep_orphans = quotas->keep_orphans;
     xsd_store_free(quotas);

@@ -505,7 +505,10 @@ static int set_perms(const struct ctx *x, const char *path, struct xsd_perms *pe
     old_owner = n->perms->p[0].id;
     if (!is_privileged(x) && new_owner != old_owner)
         return EPERM;
-    err = note(x, path, n, true);
+    err = quota(x, caller_domid(x), XSD_Q_NODE_SIZE,
+                xsd_node_size(n) + ((size_t)perms->num - n->perms->num) * 8);
+    if (!err)
+        err = note(x, path, n, true);
     if (err)
         return err;
     m = xsd_tree_unshare(view_root(x), path, strlen(path));
@@ -791,6 +794,7 @@ static int do_set_perms(struct xsd_req *r)
     if (path[0] == '@') {
         struct xsd_special *sp = find_special(r->store, path);
 
+        err = 0;
         if (!sp)
             err = ENOENT;
         else if ((perms_of(&x, sp->perms) & (XSD_PERM_WRITE | XSD_PERM_OWNER)) !=

@@ -307,6 +307,10 @@ static int commit(struct xsd_txn *t)
 
     if (t->error)
         return t->error;
+    /* Quotas first, as C xenstored does. */
+    err = check_quotas(t);
+    if (err)
+        return err;
     g_hash_table_iter_init(&it, t->accessed);
     while (g_hash_table_iter_next(&it, &key, &value)) {
         const struct xsd_node *n = xsd_tree_lookup(s->root, key);
@@ -320,9 +324,6 @@ static int commit(struct xsd_txn *t)
         }
         changed |= a->modified;
     }
-    err = check_quotas(t);
-    if (err)
-        return err;
     if (changed) {
         struct merge m = { .s = s, .accessed = t->accessed };
 
