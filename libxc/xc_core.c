@@ -124,19 +124,41 @@ void xc_set_error(xc_interface *xch, xc_error_code code, const char *fmt, ...)
 int xc_ctl(xc_interface *xch, uint32_t op, const void *in, size_t in_len, const void *in2,
            size_t in2_len, void *out, size_t out_max, size_t *out_len, int *rx_fd)
 {
-    struct xk_ctl_hdr h = { .magic = XK_CTL_MAGIC, .op = op };
+    int fds[2] = { -1, -1 };
+    int rc = xc_ctl_full(xch, op, 0, in, in_len, in2, in2_len, out, out_max, out_len,
+                         rx_fd ? fds : NULL);
+
+    if (rx_fd)
+        *rx_fd = fds[0];
+    if (fds[1] >= 0)
+        close(fds[1]);
+    return rc;
+}
+
+int xc_ctl2(xc_interface *xch, uint32_t op, const void *in, size_t in_len, uint32_t flags,
+            void *out, size_t out_max, size_t *out_len, int fds[2])
+{
+    return xc_ctl_full(xch, op, flags, in, in_len, NULL, 0, out, out_max, out_len, fds);
+}
+
+int xc_ctl_full(xc_interface *xch, uint32_t op, uint32_t flags, const void *in, size_t in_len,
+                const void *in2, size_t in2_len, void *out, size_t out_max, size_t *out_len,
+                int fds[2])
+{
+    struct xk_ctl_hdr h = { .magic = XK_CTL_MAGIC, .op = op, .flags = flags };
+    int *rx_fd = fds;
     struct iovec iov[3];
     struct msghdr msg;
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(2 * sizeof(int))];
         struct cmsghdr align;
     } cbuf;
     uint8_t *rx = xch->rx;
     ssize_t n;
-    int ret, fd = -1;
+    int ret, fd = -1, fd2 = -1;
 
-    if (rx_fd)
-        *rx_fd = -1;
+    if (fds)
+        fds[0] = fds[1] = -1;
     if (out_len)
         *out_len = 0;
     if (sizeof(h) + in_len + in2_len > XK_CTL_MAX_MSG) {
@@ -160,6 +182,10 @@ int xc_ctl(xc_interface *xch, uint32_t op, const void *in, size_t in_len, const 
         pthread_mutex_unlock(&xch->lock);
         return -1;
     }
+    if (flags & XK_CTL_F_NOREPLY) {
+        pthread_mutex_unlock(&xch->lock);
+        return 0;
+    }
     /* The reply is read and parsed under the lock: rx is the handle's. */
     for (;;) {
         struct iovec riov = { .iov_base = rx, .iov_len = XK_CTL_MAX_MSG + 1 };
@@ -175,10 +201,14 @@ int xc_ctl(xc_interface *xch, uint32_t op, const void *in, size_t in_len, const 
     }
     if (n < 0)
         goto fail;
-    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
-        if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-            cm->cmsg_len >= CMSG_LEN(sizeof(int)))
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+            continue;
+        if (cm->cmsg_len >= CMSG_LEN(sizeof(int)))
             memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        if (cm->cmsg_len >= CMSG_LEN(2 * sizeof(int)))
+            memcpy(&fd2, CMSG_DATA(cm) + sizeof(int), sizeof(int));
+    }
     if (n == 0) {
         errno = ECONNRESET;        /* xen went away */
         goto fail;
@@ -201,17 +231,22 @@ int xc_ctl(xc_interface *xch, uint32_t op, const void *in, size_t in_len, const 
     }
     ret = rh.ret;
     pthread_mutex_unlock(&xch->lock);
-    if (rx_fd)
-        *rx_fd = fd;
-    else if (fd >= 0)
-        close(fd);
     if (ret < 0) {
-        if (rx_fd && *rx_fd >= 0) {
-            close(*rx_fd);
-            *rx_fd = -1;
-        }
+        if (fd >= 0)
+            close(fd);
+        if (fd2 >= 0)
+            close(fd2);
         errno = -ret;
         return -1;
+    }
+    if (rx_fd) {
+        rx_fd[0] = fd;
+        rx_fd[1] = fd2;
+    } else {
+        if (fd >= 0)
+            close(fd);
+        if (fd2 >= 0)
+            close(fd2);
     }
     return ret;
 
@@ -219,6 +254,8 @@ fail:
     pthread_mutex_unlock(&xch->lock);
     if (fd >= 0)
         close(fd);
+    if (fd2 >= 0)
+        close(fd2);
     return -1;
 }
 

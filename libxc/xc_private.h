@@ -24,6 +24,14 @@ struct xc_interface_core {
 int xc_ctl(xc_interface *xch, uint32_t op, const void *in, size_t in_len, const void *in2,
            size_t in2_len, void *out, size_t out_max, size_t *out_len, int *rx_fd);
 
+/* The same with request flags (XK_CTL_F_*) and up to two received
+ * descriptors (fds[0], fds[1], -1 when absent; fds may be NULL). */
+int xc_ctl2(xc_interface *xch, uint32_t op, const void *in, size_t in_len, uint32_t flags,
+            void *out, size_t out_max, size_t *out_len, int fds[2]);
+int xc_ctl_full(xc_interface *xch, uint32_t op, uint32_t flags, const void *in, size_t in_len,
+                const void *in2, size_t in2_len, void *out, size_t out_max, size_t *out_len,
+                int fds[2]);
+
 int xc_domctl(xc_interface *xch, struct xen_domctl *dc, const void *in, size_t in_len,
               void *out, size_t out_max, size_t *out_len);
 int xc_sysctl(xc_interface *xch, struct xen_sysctl *sc, void *out, size_t out_max,

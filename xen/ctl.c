@@ -779,9 +779,8 @@ static void do_evtchn_op(struct conn *c, const uint8_t *p, struct reply *r)
         rc = evtchn_dom0_bind_unbound(d0, c->evh, (domid_t)e.domid, &port);
         break;
     case XK_EVTCHN_BIND_INTERDOMAIN:
-        d = guest_domain((domid_t)e.domid, &rc);
-        if (d)
-            rc = evtchn_dom0_bind_interdomain(d0, c->evh, &d->ev, e.port, &port);
+        d = e.domid < DOMID_FIRST_RESERVED ? domain_lookup((domid_t)e.domid) : NULL;
+        rc = d ? evtchn_dom0_bind_interdomain(d0, c->evh, &d->ev, e.port, &port) : -ESRCH;
         break;
     case XK_EVTCHN_BIND_VIRQ:
         rc = evtchn_dom0_bind_virq(d0, c->evh, e.arg, &port);

@@ -175,6 +175,14 @@ int xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars,
 /* xen_version sub-ops; returns the sub-op's result. */
 int xc_version(xc_interface *xch, int cmd, void *arg);
 
+/* ---- event channels of guests (the toolstack's side) ----------------------- */
+
+/* Allocates a port in dom's table, unbound, for remote_dom to bind (e.g.
+ * the console and xenstore ports of a new guest, remote_dom 0).  Returns
+ * the port or -1. */
+int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t dom, uint32_t remote_dom);
+int xc_evtchn_close(xc_interface *xch, uint32_t dom, uint32_t port);
+
 /* ---- xenkvm extensions ------------------------------------------------------ */
 
 #define XC_WAIT_STATE   1u    /* domain flags (other than running/blocked) */
