@@ -72,6 +72,11 @@ enum xk_ctl_op {
      * to its connection and are closed with it.  NOTIFY may carry
      * XK_CTL_F_NOREPLY. */
     XK_CTL_EVTCHN_OP = 10,
+    /* payload: struct xk_ctl_gnttab (+ data for COPY_TO).  MAP replies
+     * with the handle as ret, the page's offset (uint64) as payload and the
+     * granting domain's memory file (SCM_RIGHTS).  COPY_FROM replies with
+     * the bytes.  Mappings belong to the connection and end with it. */
+    XK_CTL_GNTTAB_OP = 11,
     XK_CTL_OP_MAX
 };
 
@@ -132,6 +137,27 @@ struct xk_ctl_evtchn {
     uint32_t port;
     uint32_t arg;       /* virq, or the remote domid */
 };
+
+enum xk_gnttab_cmd {
+    XK_GNTTAB_SEED = 1,     /* domid, a = console gfn, b = xenstore gfn,
+                               c = console domid, d = xenstore domid */
+    XK_GNTTAB_MAP,          /* domid, ref, flags (1: read-only) -> handle */
+    XK_GNTTAB_UNMAP,        /* handle */
+    XK_GNTTAB_COPY_FROM,    /* domid, ref, c = offset, d = length -> bytes */
+    XK_GNTTAB_COPY_TO,      /* domid, ref, c = offset, d = length; bytes follow */
+};
+
+struct xk_ctl_gnttab {
+    uint32_t cmd;
+    uint32_t domid;
+    uint32_t ref;
+    uint32_t flags;
+    uint64_t a, b;
+    uint32_t c, d;
+    uint32_t handle;
+    uint32_t pad;
+};
+#define XK_GNTTAB_READONLY 1u
 
 /* The page shared between xen and an event-channel handle: pending and
  * mask bitmaps of dom0 ports.  xen sets a port's pending bit and, if its

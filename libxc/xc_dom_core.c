@@ -370,6 +370,12 @@ int xc_dom_boot_image(struct xc_dom_image *dom)
                      strerror(errno));
         return -1;
     }
+    if (xc_dom_gnttab_seed(xch, d, true, dom->console_pfn, dom->xenstore_pfn, dom->console_domid,
+                           dom->xenstore_domid) < 0) {
+        xc_set_error(xch, XC_INTERNAL_ERROR, "cannot seed the grant table of domain %u: %s", d,
+                     strerror(errno));
+        return -1;
+    }
     if (xc_domain_set_memory_map(xch, d, dom->e820, dom->nr_e820) < 0) {
         xc_set_error(xch, XC_INTERNAL_ERROR, "cannot set the memory map of domain %u: %s", d,
                      strerror(errno));

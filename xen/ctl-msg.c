@@ -29,6 +29,7 @@ static const struct {
     [XK_CTL_WAIT] = { "wait", sizeof(struct xk_ctl_wait) },
     [XK_CTL_EVTCHN_OPEN] = { "evtchn_open", 0 },
     [XK_CTL_EVTCHN_OP] = { "evtchn_op", sizeof(struct xk_ctl_evtchn) },
+    [XK_CTL_GNTTAB_OP] = { "gnttab_op", sizeof(struct xk_ctl_gnttab) },
 };
 
 size_t ctl_min_payload(uint32_t op)

@@ -58,11 +58,22 @@ struct evtchn_handle {
     int event_fd;
 };
 
+/* A grant a dom0 process mapped through this connection. */
+struct dom0_map {
+    bool in_use;
+    bool readonly;
+    domid_t domid;
+    uint32_t ref;
+    uint64_t created;          /* the domain's identity: domid + creation time */
+};
+
 struct conn {
     int fd;
     struct waiter *waiters;
     unsigned nr_waiters;
     struct evtchn_handle *evh;
+    struct dom0_map *maps;
+    unsigned nr_maps;
 };
 
 struct reply {
@@ -560,7 +571,9 @@ static void do_map_foreign(const uint8_t *p, size_t len, struct reply *r)
         uint64_t gfn, off;
         int64_t res;
         memcpy(&gfn, p + sizeof(m) + i * sizeof(uint64_t), sizeof(gfn));
-        res = p2m_lookup(&d->p2m, gfn, &off, NULL, NULL) == 0 ? (int64_t)off : -EINVAL;
+        uint32_t type = 0;
+        res = p2m_lookup(&d->p2m, gfn, &off, NULL, &type) == 0 && type != P2M_GRANT
+              ? (int64_t)off : -EINVAL;
         memcpy(r->data + i * sizeof(int64_t), &res, sizeof(res));
     }
     r->len = m.nr * sizeof(int64_t);
@@ -807,6 +820,109 @@ static void do_evtchn_op(struct conn *c, const uint8_t *p, struct reply *r)
     r->ret = rc ? rc : (int32_t)port;
 }
 
+/* ---- grants, for dom0 processes ------------------------------------------------ */
+
+#define MAX_DOM0_MAPS 65536
+
+static bool map_alive(const struct dom0_map *m)
+{
+    struct domain *d = m->domid < DOMID_FIRST_RESERVED ? hv.domains[m->domid] : NULL;
+    return d && d->create_ns == m->created;
+}
+
+static void dom0_maps_release(struct conn *c)
+{
+    for (unsigned i = 0; i < c->nr_maps; i++)
+        if (c->maps[i].in_use && map_alive(&c->maps[i]))
+            gnttab_dom0_unmap(c->maps[i].domid, c->maps[i].ref, c->maps[i].readonly);
+    free(c->maps);
+    c->maps = NULL;
+    c->nr_maps = 0;
+}
+
+static void do_gnttab_op(struct conn *c, const uint8_t *p, size_t len, struct reply *r)
+{
+    struct xk_ctl_gnttab g;
+    struct domain *d;
+    int rc;
+
+    memcpy(&g, p, sizeof(g));
+    switch (g.cmd) {
+    case XK_GNTTAB_SEED:
+        d = guest_domain((domid_t)g.domid, &rc);
+        r->ret = d ? gnttab_seed(d, g.a, g.b, (domid_t)g.c, (domid_t)g.d) : rc;
+        return;
+    case XK_GNTTAB_MAP: {
+        uint64_t off;
+        int fd = -1;
+        unsigned h;
+        for (h = 0; h < c->nr_maps && c->maps[h].in_use; h++)
+            ;
+        if (h == c->nr_maps) {
+            unsigned n = c->nr_maps ? c->nr_maps * 2 : 16;
+            struct dom0_map *m;
+            if (n > MAX_DOM0_MAPS || !(m = realloc(c->maps, n * sizeof(*m)))) {
+                r->ret = -ENOSPC;
+                return;
+            }
+            memset(m + c->nr_maps, 0, (n - c->nr_maps) * sizeof(*m));
+            c->maps = m;
+            c->nr_maps = n;
+        }
+        bool ro = g.flags & XK_GNTTAB_READONLY;
+        rc = gnttab_dom0_map((domid_t)g.domid, g.ref, ro, &off, &fd);
+        if (rc != 0) {
+            r->ret = rc == -2 /* GNTST_bad_domain */ ? -ESRCH : -EPERM;
+            return;
+        }
+        c->maps[h] = (struct dom0_map){ .in_use = true, .readonly = ro, .domid = (domid_t)g.domid,
+                                        .ref = g.ref,
+                                        .created = hv.domains[g.domid]->create_ns };
+        memcpy(r->data, &off, sizeof(off));
+        r->len = sizeof(off);
+        r->pass_fd = fd;
+        r->ret = (int32_t)h;
+        return;
+    }
+    case XK_GNTTAB_UNMAP:
+        if (g.handle >= c->nr_maps || !c->maps[g.handle].in_use) {
+            r->ret = -EINVAL;
+            return;
+        }
+        if (map_alive(&c->maps[g.handle]))
+            gnttab_dom0_unmap(c->maps[g.handle].domid, c->maps[g.handle].ref,
+                              c->maps[g.handle].readonly);
+        c->maps[g.handle].in_use = false;
+        r->ret = 0;
+        return;
+    case XK_GNTTAB_COPY_FROM:
+    case XK_GNTTAB_COPY_TO: {
+        bool to = g.cmd == XK_GNTTAB_COPY_TO;
+        if (g.d > XK_PAGE_SIZE || g.c > XK_PAGE_SIZE || (to && len != sizeof(g) + g.d)) {
+            r->ret = -EINVAL;
+            return;
+        }
+        uint8_t buf[4096];
+        if (to)
+            memcpy(buf, p + sizeof(g), g.d);
+        rc = gnttab_dom0_copy((domid_t)g.domid, g.ref, (uint16_t)g.c, (uint16_t)g.d, to, buf);
+        if (rc != 0) {
+            r->ret = rc == -2 ? -ESRCH : rc == -10 ? -EINVAL : -EPERM;
+            return;
+        }
+        if (!to) {
+            memcpy(r->data, buf, g.d);
+            r->len = g.d;
+        }
+        r->ret = 0;
+        return;
+    }
+    default:
+        r->ret = -EINVAL;
+        return;
+    }
+}
+
 /* ---- connections --------------------------------------------------------- */
 
 static void conn_close(struct conn *c)
@@ -824,6 +940,7 @@ static void conn_close(struct conn *c)
     c->fd = -1;
     evtchn_handle_free(c->evh);
     c->evh = NULL;
+    dom0_maps_release(c);
     free(c);
     rearm_timer();
 }
@@ -892,6 +1009,7 @@ static int conn_handle(struct conn *c)
     case XK_CTL_WAIT: do_wait(c, h.seq, p, &r); break;
     case XK_CTL_EVTCHN_OPEN: do_evtchn_open(c, &r); break;
     case XK_CTL_EVTCHN_OP: do_evtchn_op(c, p, &r); break;
+    case XK_CTL_GNTTAB_OP: do_gnttab_op(c, p, h.len, &r); break;
     }
     xk_debug("control: %s -> %d", ctl_op_name(h.op), r.ret);
     if (r.deferred || (h.flags & XK_CTL_F_NOREPLY))

@@ -96,14 +96,14 @@ int domain_init_dom0(void)
 }
 
 /* KVM memory slot callback for the p2m. */
-static int slot_fn(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t off)
+static int slot_fn(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t hva)
 {
     struct domain *d = ctx;
     struct kvm_userspace_memory_region r = {
         .slot = (uint32_t)slot,
         .guest_phys_addr = gfn << XK_PAGE_SHIFT,
         .memory_size = nr << XK_PAGE_SHIFT,
-        .userspace_addr = (uint64_t)(uintptr_t)(d->mem_base + off),
+        .userspace_addr = hva,
     };
 
     if (ioctl(d->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
@@ -293,6 +293,9 @@ int domain_create(const struct xen_domctl_createdomain *cfg, domid_t want, domid
     rc = event_domain_init(d);
     if (rc < 0)
         goto out;
+    rc = gnttab_domain_init(d);
+    if (rc < 0)
+        goto out;
     for (unsigned i = 0; i < d->max_vcpus; i++)
         event_update_vcpu_info(d->vcpus[i]);
     time_update_wallclock(d);
@@ -341,6 +344,7 @@ int domain_destroy(struct domain *d)
         if (d->vcpus[i])
             vcpu_join(d->vcpus[i]);
     event_domain_fini(d);
+    gnttab_domain_fini(d);
     for (unsigned i = 0; i < d->max_vcpus; i++) {
         if (d->vcpus[i]) {
             vcpu_destroy(d->vcpus[i]);
@@ -607,7 +611,8 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t nr)
     rc = mem_alloc_locked(d, nr, &off);
     pthread_mutex_unlock(&d->lock);
     if (rc == 0)
-        rc = p2m_set(&d->p2m, gfn, nr, off, P2M_RAM, NULL);
+        rc = p2m_set(&d->p2m, gfn, nr, off, (uint64_t)(uintptr_t)(d->mem_base + off), P2M_RAM,
+                     NULL);
     if (rc < 0) {
         pthread_mutex_lock(&hv.lock);
         hv.used_pages -= nr;
@@ -634,6 +639,25 @@ uint64_t domain_max_gpfn(struct domain *d)
     return p2m_max_gfn(&d->p2m);
 }
 
+int domain_alloc_xen_page(struct domain *d, uint64_t *off)
+{
+    int rc;
+
+    pthread_mutex_lock(&d->lock);
+    rc = mem_alloc_locked(d, 1, off);
+    pthread_mutex_unlock(&d->lock);
+    return rc;
+}
+
+void domain_drop_ram(struct domain *d, uint64_t off, uint64_t pages)
+{
+    mem_release(d, off, pages);
+    pthread_mutex_lock(&hv.lock);
+    d->tot_pages -= pages;
+    hv.used_pages -= pages;
+    pthread_mutex_unlock(&hv.lock);
+}
+
 int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn)
 {
     uint64_t old_off, removed = 0;
@@ -648,34 +672,29 @@ int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn)
     /* A xen page is mapped at one place: drop its previous mapping. */
     if (off == d->shared_info_off && d->shared_info_gfn != ~0ULL)
         p2m_clear(&d->p2m, d->shared_info_gfn, 1, NULL);
-    rc = p2m_set(&d->p2m, gfn, 1, off, P2M_XEN, &removed);
+    rc = p2m_set(&d->p2m, gfn, 1, off, (uint64_t)(uintptr_t)(d->mem_base + off), P2M_XEN,
+                 &removed);
     if (rc < 0)
         return rc;
     if (off == d->shared_info_off) {
         d->shared_info_gfn = gfn;
         time_update_wallclock(d);
     }
-    if (had_ram && removed) {
-        /* The RAM page that was there is freed, as Xen does. */
-        mem_release(d, old_off, 1);
-        pthread_mutex_lock(&hv.lock);
-        d->tot_pages -= removed;
-        hv.used_pages -= removed;
-        pthread_mutex_unlock(&hv.lock);
-    }
+    if (had_ram && removed)
+        domain_drop_ram(d, old_off, removed);   /* freed, as Xen does */
     return 0;
 }
 
 void *domain_gpa_ptr(struct domain *d, uint64_t gpa, size_t len, bool write)
 {
-    uint64_t off, run;
+    uint64_t hva, run;
 
     (void)write;
     if (len == 0 || gpa + len < gpa)
         return NULL;
-    if (p2m_lookup(&d->p2m, gpa >> XK_PAGE_SHIFT, &off, &run, NULL) < 0)
+    if (p2m_lookup_hva(&d->p2m, gpa >> XK_PAGE_SHIFT, &hva, &run, NULL) < 0)
         return NULL;
     if ((gpa & (XK_PAGE_SIZE - 1)) + len > (run << XK_PAGE_SHIFT))
         return NULL;
-    return d->mem_base + off + (gpa & (XK_PAGE_SIZE - 1));
+    return (uint8_t *)(uintptr_t)hva + (gpa & (XK_PAGE_SIZE - 1));
 }

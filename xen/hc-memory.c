@@ -64,9 +64,12 @@ static long add_to_physmap(struct vcpu *v, struct hcall *h)
         if (gpfn >= (1ULL << 36))
             return -EINVAL;
         return domain_map_xen_page(d, d->shared_info_off, gpfn);
+    case XENMAPSPACE_grant_table:
+        if (gpfn >= (1ULL << 36))
+            return -EINVAL;
+        return gnttab_map_frame(d, idx, gpfn);
     default:
-        /* grant_table frames arrive with the grant table; gmfn moves and
-         * foreign mappings are not offered to guests. */
+        /* gmfn moves and foreign mappings are not offered to guests. */
         return -EINVAL;
     }
 }

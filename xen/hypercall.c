@@ -35,6 +35,7 @@ static const struct hcall_entry hcall_table[NR_HYPERCALLS] = {
     [__HYPERVISOR_event_channel_op] = { "event_channel_op", do_event_channel_op },
     [__HYPERVISOR_set_timer_op] = { "set_timer_op", do_set_timer_op },
     [__HYPERVISOR_vcpu_op] = { "vcpu_op", do_vcpu_op },
+    [__HYPERVISOR_grant_table_op] = { "grant_table_op", do_grant_table_op },
 };
 
 void hypercall_init_page(struct domain *d, uint8_t *page)

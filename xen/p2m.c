@@ -55,7 +55,7 @@ static int ext_install(struct p2m *p, struct p2m_ext *e)
 
     if (slot < 0)
         return slot;
-    rc = p->slot_fn ? p->slot_fn(p->slot_ctx, slot, e->gfn, e->nr, e->off) : 0;
+    rc = p->slot_fn ? p->slot_fn(p->slot_ctx, slot, e->gfn, e->nr, e->hva) : 0;
     if (rc < 0) {
         slot_free(p, slot);
         return rc;
@@ -69,7 +69,7 @@ static void ext_uninstall(struct p2m *p, struct p2m_ext *e)
     if (e->slot < 0)
         return;
     if (p->slot_fn)
-        p->slot_fn(p->slot_ctx, e->slot, e->gfn, 0, e->off);
+        p->slot_fn(p->slot_ctx, e->slot, e->gfn, 0, e->hva);
     slot_free(p, e->slot);
     e->slot = -1;
 }
@@ -134,6 +134,7 @@ static int cut_range(struct p2m *p, uint64_t gfn, uint64_t nr, struct p2m_ext ke
             keep[*nkeep] = *e;
             keep[*nkeep].gfn = end;
             keep[*nkeep].off = e->off + ((end - e->gfn) << 12);
+            keep[*nkeep].hva = e->hva + ((end - e->gfn) << 12);
             keep[*nkeep].nr = e_end - end;
             (*nkeep)++;
         }
@@ -141,6 +142,12 @@ static int cut_range(struct p2m *p, uint64_t gfn, uint64_t nr, struct p2m_ext ke
     memmove(&p->ext[i], &p->ext[j], (p->n - j) * sizeof(p->ext[0]));
     p->n -= j - i;
     return 0;
+}
+
+static bool joins(const struct p2m_ext *l, const struct p2m_ext *r)
+{
+    return l->type == r->type && l->type != P2M_GRANT && l->gfn + l->nr == r->gfn &&
+           l->off + (l->nr << 12) == r->off && l->hva + (l->nr << 12) == r->hva;
 }
 
 static int insert_sorted(struct p2m *p, struct p2m_ext e)
@@ -155,10 +162,11 @@ static int insert_sorted(struct p2m *p, struct p2m_ext e)
     /* Merge with neighbours that continue it in gfn and offset. */
     if (i > 0) {
         struct p2m_ext *l = &p->ext[i - 1];
-        if (l->type == e.type && l->gfn + l->nr == e.gfn && l->off + (l->nr << 12) == e.off) {
+        if (joins(l, &e)) {
             ext_uninstall(p, l);
             e.gfn = l->gfn;
             e.off = l->off;
+            e.hva = l->hva;
             e.nr += l->nr;
             memmove(&p->ext[i - 1], &p->ext[i], (p->n - i) * sizeof(p->ext[0]));
             p->n--;
@@ -167,7 +175,7 @@ static int insert_sorted(struct p2m *p, struct p2m_ext e)
     }
     if (i < p->n) {
         struct p2m_ext *r = &p->ext[i];
-        if (r->type == e.type && e.gfn + e.nr == r->gfn && e.off + (e.nr << 12) == r->off) {
+        if (joins(&e, r)) {
             ext_uninstall(p, r);
             e.nr += r->nr;
             memmove(&p->ext[i], &p->ext[i + 1], (p->n - i - 1) * sizeof(p->ext[0]));
@@ -184,14 +192,14 @@ static int insert_sorted(struct p2m *p, struct p2m_ext e)
     return 0;
 }
 
-int p2m_set(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t off, uint32_t type,
-            uint64_t *replaced_ram)
+int p2m_set(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t off, uint64_t hva,
+            uint32_t type, uint64_t *replaced_ram)
 {
     struct p2m_ext keep[2];
     int nkeep, rc;
     uint64_t removed = 0;
 
-    if (nr == 0 || gfn + nr < gfn || (off & 0xfff))
+    if (nr == 0 || gfn + nr < gfn || (off & 0xfff) || (hva & 0xfff))
         return -EINVAL;
     pthread_rwlock_wrlock(&p->lock);
     rc = reserve(p, 3);
@@ -200,7 +208,7 @@ int p2m_set(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t off, uint32_t typ
     for (int k = 0; rc == 0 && k < nkeep; k++)
         rc = insert_sorted(p, keep[k]);
     if (rc == 0)
-        rc = insert_sorted(p, (struct p2m_ext){ .gfn = gfn, .nr = nr, .off = off,
+        rc = insert_sorted(p, (struct p2m_ext){ .gfn = gfn, .nr = nr, .off = off, .hva = hva,
                                                 .type = type, .slot = -1 });
     pthread_rwlock_unlock(&p->lock);
     if (replaced_ram)
@@ -238,6 +246,26 @@ int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *off, uint64_t *run, uint32
         const struct p2m_ext *e = &p->ext[i];
         if (off)
             *off = e->off + ((gfn - e->gfn) << 12);
+        if (run)
+            *run = e->gfn + e->nr - gfn;
+        if (type)
+            *type = e->type;
+        rc = 0;
+    }
+    pthread_rwlock_unlock(&p->lock);
+    return rc;
+}
+
+int p2m_lookup_hva(struct p2m *p, uint64_t gfn, uint64_t *hva, uint64_t *run, uint32_t *type)
+{
+    int rc = -ENOENT;
+
+    pthread_rwlock_rdlock(&p->lock);
+    size_t i = find_first(p, gfn);
+    if (i < p->n && p->ext[i].gfn <= gfn) {
+        const struct p2m_ext *e = &p->ext[i];
+        if (hva)
+            *hva = e->hva + ((gfn - e->gfn) << 12);
         if (run)
             *run = e->gfn + e->nr - gfn;
         if (type)

@@ -20,18 +20,20 @@
 enum p2m_type {
     P2M_RAM = 1,      /* guest RAM, counted in tot_pages */
     P2M_XEN = 2,      /* a page xen owns (shared info, grant frames) */
+    P2M_GRANT = 3,    /* another domain's page, mapped through a grant */
 };
 
 struct p2m_ext {
     uint64_t gfn;
     uint64_t nr;      /* pages */
-    uint64_t off;     /* byte offset in the memory file */
+    uint64_t off;     /* byte offset in the owner's memory file */
+    uint64_t hva;     /* where the first page is mapped in xen */
     uint32_t type;
     int32_t slot;     /* KVM memory slot, or -1 */
 };
 
 /* Called to install (nr > 0) or delete (nr == 0) a memory slot. */
-typedef int (*p2m_slot_fn)(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t off);
+typedef int (*p2m_slot_fn)(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t hva);
 
 #define P2M_MAX_SLOTS 4096
 
@@ -48,11 +50,12 @@ struct p2m {
 int p2m_init(struct p2m *p, p2m_slot_fn fn, void *ctx);
 void p2m_fini(struct p2m *p);
 
-/* Maps [gfn, gfn+nr) to file offset off with type, replacing whatever was
- * mapped there.  *replaced_ram (optional) gets the number of RAM pages
- * that were unmapped by the replacement.  0 or -errno. */
-int p2m_set(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t off, uint32_t type,
-            uint64_t *replaced_ram);
+/* Maps [gfn, gfn+nr) to file offset off (seen by xen at hva) with type,
+ * replacing whatever was mapped there.  *replaced_ram (optional) gets the
+ * number of RAM pages that were unmapped by the replacement.  Grant
+ * extents are never merged.  0 or -errno. */
+int p2m_set(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t off, uint64_t hva,
+            uint32_t type, uint64_t *replaced_ram);
 
 /* Unmaps [gfn, gfn+nr); *removed_ram gets the RAM pages removed. */
 int p2m_clear(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t *removed_ram);
@@ -60,6 +63,8 @@ int p2m_clear(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t *removed_ram);
 /* Looks up gfn.  Returns 0 and the byte offset of gfn's page (and the
  * number of pages from gfn to the end of its extent) or -ENOENT. */
 int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *off, uint64_t *run, uint32_t *type);
+/* As p2m_lookup, giving xen's address of gfn's page. */
+int p2m_lookup_hva(struct p2m *p, uint64_t gfn, uint64_t *hva, uint64_t *run, uint32_t *type);
 
 /* True when nothing is mapped in [gfn, gfn+nr). */
 bool p2m_range_free(struct p2m *p, uint64_t gfn, uint64_t nr);

@@ -191,6 +191,8 @@ struct domain {
     struct console_buf con;          /* console lock */
     uint64_t cpu_time_ns;            /* sum of vCPU run time (approx) */
 
+    struct gnttab *gnttab;           /* gnttab.c (gnttab_lock) */
+
     /* Event channels (evtchn_lock), callback and time. */
     struct evtchn_dom ev;
     bool ev_ready;
@@ -251,6 +253,20 @@ void time_init(void);
 uint64_t time_check_timers(struct vcpu *v, uint64_t now);
 long do_set_timer_op(struct vcpu *v, struct hcall *h);
 
+/* gnttab.c */
+struct gnttab;
+int gnttab_domain_init(struct domain *d);
+void gnttab_domain_fini(struct domain *d);
+int gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn);
+int gnttab_seed(struct domain *d, uint64_t console_gfn, uint64_t xenstore_gfn,
+                domid_t console_domid, domid_t xenstore_domid);
+long do_grant_table_op(struct vcpu *v, struct hcall *h);
+/* dom0 processes; return GNTST_* codes.  Main thread. */
+int gnttab_dom0_map(domid_t dom, uint32_t ref, bool readonly, uint64_t *off, int *fd);
+void gnttab_dom0_unmap(domid_t dom, uint32_t ref, bool readonly);
+int gnttab_dom0_copy(domid_t dom, uint32_t ref, uint16_t offset, uint16_t len, bool to_guest,
+                     void *buf);
+
 /* hc-vcpu.c */
 long do_vcpu_op(struct vcpu *v, struct hcall *h);
 void runstate_set(struct vcpu *v, int state);
@@ -284,6 +300,10 @@ uint64_t domain_max_gpfn(struct domain *d);
 /* Maps a xen-owned page (shared info) at gfn in the guest. */
 int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn);
 void *domain_gpa_ptr(struct domain *d, uint64_t gpa, size_t len, bool write);
+/* A zeroed page of the domain's memory file for xen's own use. */
+int domain_alloc_xen_page(struct domain *d, uint64_t *off);
+/* RAM pages at off were replaced in the p2m: release and unaccount them. */
+void domain_drop_ram(struct domain *d, uint64_t off, uint64_t pages);
 void domain_vcpu_down(struct vcpu *v);  /* vCPU thread: this vCPU goes down */
 
 /* vcpu.c */

@@ -16,6 +16,8 @@
 #ifndef XENGUEST_H
 #define XENGUEST_H
 
+#include <stdbool.h>
+
 #include "xenctrl.h"
 
 #ifdef __cplusplus
@@ -66,6 +68,13 @@ struct xc_dom_image {
     uint32_t entry;            /* the PVH entry point */
     uint64_t start_info_paddr;
 };
+
+/* Fills the reserved grant entries (0: console, 1: xenstore) of a new
+ * guest so that its backends in console_domid / xenstore_domid may map
+ * those pages.  xc_dom_boot_image does this for the domains it builds. */
+int xc_dom_gnttab_seed(xc_interface *xch, uint32_t guest_domid, bool is_hvm,
+                       xen_pfn_t console_gfn, xen_pfn_t xenstore_gfn, uint32_t console_domid,
+                       uint32_t xenstore_domid);
 
 struct xc_dom_image *xc_dom_allocate(xc_interface *xch, const char *cmdline,
                                      const char *features);

@@ -13,7 +13,7 @@ struct slots {
     unsigned installs, deletes, live;
 };
 
-static int slot_fn(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t off)
+static int slot_fn(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t hva)
 {
     struct slots *s = ctx;
 
@@ -28,7 +28,7 @@ static int slot_fn(void *ctx, int slot, uint64_t gfn, uint64_t nr, uint64_t off)
     }
     s->gfn[slot] = gfn;
     s->nr[slot] = nr;
-    s->off[slot] = off;
+    s->off[slot] = hva;
     return 0;
 }
 
@@ -43,7 +43,7 @@ static void check(struct p2m *p, struct slots *s)
         g_assert_cmpint(ext[i].slot, >=, 0);
         g_assert_cmphex(s->gfn[ext[i].slot], ==, ext[i].gfn);
         g_assert_cmphex(s->nr[ext[i].slot], ==, ext[i].nr);
-        g_assert_cmphex(s->off[ext[i].slot], ==, ext[i].off);
+        g_assert_cmphex(s->off[ext[i].slot], ==, ext[i].hva);
         if (i)
             g_assert_cmphex(ext[i - 1].gfn + ext[i - 1].nr, <=, ext[i].gfn);
     }
@@ -60,7 +60,7 @@ static void test_merge(void)
     p2m_init(&p, slot_fn, &s);
     /* Populating RAM in 2 MiB steps with contiguous offsets: one extent. */
     for (uint64_t i = 0; i < 8; i++)
-        g_assert_cmpint(p2m_set(&p, i * 512, 512, 0x1000 + i * 512 * 4096, P2M_RAM, NULL), ==, 0);
+        g_assert_cmpint(p2m_set(&p, i * 512, 512, 0x1000 + i * 512 * 4096, 0x1000 + i * 512 * 4096, P2M_RAM, NULL), ==, 0);
     check(&p, &s);
     g_assert_cmpuint(s.live, ==, 1);
     g_assert_cmpint(p2m_lookup(&p, 1000, &off, &run, &type), ==, 0);
@@ -68,10 +68,10 @@ static void test_merge(void)
     g_assert_cmpuint(run, ==, 4096 - 1000);
     g_assert_cmpuint(type, ==, P2M_RAM);
     /* Non-contiguous offset: no merge. */
-    g_assert_cmpint(p2m_set(&p, 4096, 8, 0x10000000, P2M_RAM, NULL), ==, 0);
+    g_assert_cmpint(p2m_set(&p, 4096, 8, 0x10000000, 0x10000000, P2M_RAM, NULL), ==, 0);
     g_assert_cmpuint(s.live, ==, 2);
     /* Different type: no merge. */
-    g_assert_cmpint(p2m_set(&p, 4104, 1, 0x10008000, P2M_XEN, NULL), ==, 0);
+    g_assert_cmpint(p2m_set(&p, 4104, 1, 0x10008000, 0x10008000, P2M_XEN, NULL), ==, 0);
     g_assert_cmpuint(s.live, ==, 3);
     check(&p, &s);
     g_assert_cmpuint(p2m_max_gfn(&p), ==, 4104);
@@ -90,9 +90,9 @@ static void test_overlay(void)
 
     memset(&s, 0, sizeof(s));
     p2m_init(&p, slot_fn, &s);
-    g_assert_cmpint(p2m_set(&p, 0, 4096, 0, P2M_RAM, NULL), ==, 0);
+    g_assert_cmpint(p2m_set(&p, 0, 4096, 0, 0, P2M_RAM, NULL), ==, 0);
     /* A xen page over RAM page 100: RAM splits in two around it. */
-    g_assert_cmpint(p2m_set(&p, 100, 1, 0x5000000, P2M_XEN, &removed), ==, 0);
+    g_assert_cmpint(p2m_set(&p, 100, 1, 0x5000000, 0x5000000, P2M_XEN, &removed), ==, 0);
     g_assert_cmpuint(removed, ==, 1);
     g_assert_cmpuint(s.live, ==, 3);
     check(&p, &s);
@@ -108,19 +108,19 @@ static void test_overlay(void)
     g_assert_cmpint(p2m_lookup(&p, 100, &off, NULL, &type), ==, -ENOENT);
     check(&p, &s);
     /* Putting the same RAM page back merges the three into one. */
-    g_assert_cmpint(p2m_set(&p, 100, 1, 100 * 4096, P2M_RAM, NULL), ==, 0);
+    g_assert_cmpint(p2m_set(&p, 100, 1, 100 * 4096, 100 * 4096, P2M_RAM, NULL), ==, 0);
     g_assert_cmpuint(s.live, ==, 1);
     check(&p, &s);
     /* A range spanning several extents is cut at both ends. */
-    g_assert_cmpint(p2m_set(&p, 5000, 10, 0x9000000, P2M_RAM, NULL), ==, 0);
+    g_assert_cmpint(p2m_set(&p, 5000, 10, 0x9000000, 0x9000000, P2M_RAM, NULL), ==, 0);
     g_assert_cmpint(p2m_clear(&p, 4000, 1005, &removed), ==, 0);
     g_assert_cmpuint(removed, ==, 96 + 5);
     check(&p, &s);
     g_assert_cmpuint(p2m_max_gfn(&p), ==, 5009);
     /* Invalid requests. */
-    g_assert_cmpint(p2m_set(&p, 0, 0, 0, P2M_RAM, NULL), ==, -EINVAL);
-    g_assert_cmpint(p2m_set(&p, ~0ULL, 2, 0, P2M_RAM, NULL), ==, -EINVAL);
-    g_assert_cmpint(p2m_set(&p, 1, 1, 0x123, P2M_RAM, NULL), ==, -EINVAL);
+    g_assert_cmpint(p2m_set(&p, 0, 0, 0, 0, P2M_RAM, NULL), ==, -EINVAL);
+    g_assert_cmpint(p2m_set(&p, ~0ULL, 2, 0, 0, P2M_RAM, NULL), ==, -EINVAL);
+    g_assert_cmpint(p2m_set(&p, 1, 1, 0x123, 0x123, P2M_RAM, NULL), ==, -EINVAL);
     p2m_fini(&p);
     g_assert_cmpuint(s.installs - s.deletes, ==, s.live);
 }
