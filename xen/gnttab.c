@@ -25,16 +25,13 @@
 
 #include "xen.h"
 #include "hcall.h"
+#include "gnttab-core.h"
 
 #define ENTRIES_PER_FRAME (XK_PAGE_SIZE / sizeof(grant_entry_v1_t))
 #define MAPTRACK_PER_FRAME 256
 
 static pthread_mutex_t gnttab_lock = PTHREAD_MUTEX_INITIALIZER;
 
-struct active {
-    uint16_t pin_rw;           /* live writable mappings (and copies) */
-    uint16_t pin_ro;           /* live read-only ones */
-};
 
 struct maptrack {
     bool in_use;
@@ -49,7 +46,7 @@ struct gnttab {
     unsigned int max_frames;
     uint64_t *frame_off;       /* [max_frames] memfd offsets, 0 = not allocated */
     uint64_t *frame_gfn;       /* [max_frames] where mapped, ~0 = nowhere */
-    struct active *active;     /* [max_frames * ENTRIES_PER_FRAME] */
+    struct gnttab_active *active;   /* [max_frames * ENTRIES_PER_FRAME] pin counts */
     struct maptrack *maptrack; /* grants this domain has mapped */
     unsigned int maptrack_max;
     unsigned int maptrack_used;
@@ -92,7 +89,7 @@ int gnttab_domain_init(struct domain *d)
     gt->max_frames = maxf;
     gt->frame_off = calloc(maxf, sizeof(uint64_t));
     gt->frame_gfn = malloc(maxf * sizeof(uint64_t));
-    gt->active = calloc((size_t)maxf * ENTRIES_PER_FRAME, sizeof(struct active));
+    gt->active = calloc((size_t)maxf * ENTRIES_PER_FRAME, sizeof(struct gnttab_active));
     gt->maptrack_max = (d->max_maptrack_frames > 0 ? (unsigned)d->max_maptrack_frames : 1) *
                        MAPTRACK_PER_FRAME;
     if (!gt->frame_off || !gt->frame_gfn || !gt->active) {
@@ -111,60 +108,27 @@ int gnttab_domain_init(struct domain *d)
     return rc;
 }
 
-/* Clears the in-use bits of a ref when its last pin goes.  gnttab_lock held. */
+/* Drops a pin of granter g's ref.  gnttab_lock held. */
 static void unpin(struct domain *g, grant_ref_t ref, bool readonly)
 {
     struct gnttab *gt = g->gnttab;
-    struct active *a;
     grant_entry_v1_t *e;
 
-    if (!gt || ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+    if (!gt || ref >= gt->nr_frames * ENTRIES_PER_FRAME || !(e = entry(g, ref)))
         return;
-    a = &gt->active[ref];
-    if (readonly && a->pin_ro)
-        a->pin_ro--;
-    else if (!readonly && a->pin_rw)
-        a->pin_rw--;
-    e = entry(g, ref);
-    if (!e)
-        return;
-    if (!a->pin_rw)
-        __atomic_fetch_and(&e->flags, (uint16_t)~GTF_writing, __ATOMIC_SEQ_CST);
-    if (!a->pin_rw && !a->pin_ro)
-        __atomic_fetch_and(&e->flags, (uint16_t)~GTF_reading, __ATOMIC_SEQ_CST);
+    gnttab_unpin_entry(e, &gt->active[ref], readonly);
 }
 
-/* Validates entry `ref` of granter g for domain `mapper` and pins it,
- * setting the in-use bits atomically.  Returns a GNTST code.  gnttab_lock
- * held. */
+/* Validates entry `ref` of granter g for domain `mapper` and pins it.
+ * Returns a GNTST code.  gnttab_lock held. */
 static int pin(struct domain *g, grant_ref_t ref, domid_t mapper, bool readonly,
                uint64_t *frame)
 {
     struct gnttab *gt = g->gnttab;
-    grant_entry_v1_t *e;
 
     if (!gt || ref >= gt->nr_frames * ENTRIES_PER_FRAME)
         return GNTST_bad_gntref;
-    e = entry(g, ref);
-    for (;;) {
-        uint16_t flags = __atomic_load_n(&e->flags, __ATOMIC_SEQ_CST);
-        domid_t domid = __atomic_load_n(&e->domid, __ATOMIC_SEQ_CST);
-        if ((flags & GTF_type_mask) != GTF_permit_access || domid != mapper)
-            return GNTST_permission_denied;
-        if (!readonly && (flags & GTF_readonly))
-            return GNTST_permission_denied;
-        uint16_t want = (uint16_t)(flags | GTF_reading | (readonly ? 0 : GTF_writing));
-        if (__atomic_compare_exchange_n(&e->flags, &flags, want, false, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_SEQ_CST))
-            break;
-    }
-    /* Read the frame after the flags are pinned: it cannot change now. */
-    *frame = __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
-    if (readonly)
-        gt->active[ref].pin_ro++;
-    else
-        gt->active[ref].pin_rw++;
-    return GNTST_okay;
+    return gnttab_pin_entry(entry(g, ref), &gt->active[ref], mapper, readonly, frame);
 }
 
 /* The host address and memory-file offset of granter g's frame gfn. */
