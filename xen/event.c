@@ -296,12 +296,17 @@ long do_event_channel_op(struct vcpu *v, struct hcall *h)
         struct evtchn_init_control ic;
         COPY_IN(ic);
         void *page = domain_gpa_ptr(d, ic.control_gfn << XK_PAGE_SHIFT, XK_PAGE_SIZE, true);
-        return evtchn_fifo_init_control(&d->ev, ic.vcpu, page, ic.offset);
+        rc = evtchn_fifo_init_control(&d->ev, ic.vcpu, page, ic.offset);
+        if (rc)
+            return rc;
+        ic.link_bits = EVTCHN_FIFO_LINK_BITS;
+        return COPY_OUT(ic);
     }
     case EVTCHNOP_expand_array: {
         struct evtchn_expand_array ea;
         COPY_IN(ea);
-        return evtchn_fifo_expand_array(&d->ev, ea.array_gfn);
+        return evtchn_fifo_expand_array(&d->ev, domain_gpa_ptr(d, ea.array_gfn << XK_PAGE_SHIFT,
+                                                               XK_PAGE_SIZE, true));
     }
     case EVTCHNOP_set_priority: {
         struct evtchn_set_priority sp;

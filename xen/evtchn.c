@@ -150,6 +150,89 @@ static uint8_t *vinfo(struct evtchn_dom *ed, unsigned vcpu)
     return vcpu < ed->nr_vcpus && ed->vcpu_info ? ed->vcpu_info[vcpu] : NULL;
 }
 
+/* ---- FIFO ABI ---------------------------------------------------------------- */
+
+#define FIFO_PENDING (1u << EVTCHN_FIFO_PENDING)
+#define FIFO_MASKED  (1u << EVTCHN_FIFO_MASKED)
+#define FIFO_LINKED  (1u << EVTCHN_FIFO_LINKED)
+#define FIFO_WORDS_PER_PAGE 1024u
+
+static uint32_t *fifo_word(struct evtchn_dom *ed, uint32_t port)
+{
+    unsigned pg = port / FIFO_WORDS_PER_PAGE;
+
+    if (port >= EVTCHN_MAX_PORTS_FIFO || pg >= ed->fifo_pages)
+        return NULL;
+    return ed->fifo_array[pg] + port % FIFO_WORDS_PER_PAGE;
+}
+
+/* Sets the link of the tail's word to `port`, only while the tail is
+ * still linked (the guest unlinks words as it consumes them).  Returns
+ * false when the tail is no longer linked: the queue went empty. */
+static bool fifo_set_link(uint32_t *w, uint32_t port)
+{
+    uint32_t old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+
+    for (int tries = 0; tries < 1000; tries++) {
+        if (!(old & FIFO_LINKED))
+            return false;
+        uint32_t nw = (old & ~(uint32_t)EVTCHN_FIFO_LINK_MASK) | port;
+        if (__atomic_compare_exchange_n(w, &old, nw, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return true;
+    }
+    return false;     /* the guest keeps changing it: it only hurts itself */
+}
+
+static void fifo_raise(struct evtchn_dom *ed, unsigned vcpu)
+{
+    uint8_t *vi = vinfo(ed, vcpu);
+
+    if (vi && !__atomic_exchange_n(&vi[0], 1, __ATOMIC_SEQ_CST) && ed->ops && ed->ops->upcall)
+        ed->ops->upcall(ed, vcpu);
+}
+
+static void fifo_set_pending(struct evtchn_dom *ed, struct evtchn_port *p, uint32_t port)
+{
+    uint32_t *w = fifo_word(ed, port);
+    unsigned vcpu = p->vcpu < ed->nr_vcpus ? p->vcpu : 0;
+    struct evtchn_fifo_vcpu *fv = &ed->fifo_vcpu[vcpu];
+    unsigned prio = p->priority <= EVTCHN_FIFO_PRIORITY_MIN ? p->priority
+                                                             : EVTCHN_FIFO_PRIORITY_DEFAULT;
+
+    if (!w) {
+        p->carry = 1;             /* raised once its page arrives */
+        return;
+    }
+    __atomic_fetch_or(w, FIFO_PENDING, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(w, __ATOMIC_SEQ_CST) & FIFO_MASKED)
+        return;
+    if (__atomic_fetch_or(w, FIFO_LINKED, __ATOMIC_SEQ_CST) & FIFO_LINKED)
+        return;                   /* already queued */
+    if (!fv->cb)
+        return;                   /* that vCPU has no control block */
+    /* If it last sat at the tail of another queue, that queue is empty
+     * now as far as this event goes. */
+    struct evtchn_fifo_vcpu *old = &ed->fifo_vcpu[p->fifo_last_vcpu < ed->nr_vcpus
+                                                  ? p->fifo_last_vcpu : 0];
+    if (old->tail[p->fifo_last_priority % EVTCHN_FIFO_MAX_QUEUES] == port)
+        old->tail[p->fifo_last_priority % EVTCHN_FIFO_MAX_QUEUES] = 0;
+    p->fifo_last_vcpu = (uint16_t)vcpu;
+    p->fifo_last_priority = (uint8_t)prio;
+
+    bool linked = false;
+    uint32_t tail = fv->tail[prio];
+    if (tail) {
+        uint32_t *tw = fifo_word(ed, tail);
+        linked = tw && fifo_set_link(tw, port);
+    }
+    if (!linked)
+        __atomic_store_n(&fv->cb->head[prio], port, __ATOMIC_SEQ_CST);
+    fv->tail[prio] = port;
+    if (!linked && !(__atomic_fetch_or(&fv->cb->ready, 1u << prio, __ATOMIC_SEQ_CST) &
+                     (1u << prio)))
+        fifo_raise(ed, vcpu);
+}
+
 /* Sets `port` pending and raises its vCPU's upcall.  evtchn_lock held. */
 static void set_pending(struct evtchn_dom *ed, uint32_t port)
 {
@@ -162,11 +245,15 @@ static void set_pending(struct evtchn_dom *ed, uint32_t port)
             ed->ops->dom0_notify(ed, p, port);
         return;
     }
-    if (!ed->shinfo)
-        return;
-    if (evtchn_2l_set_pending(ed->shinfo, ed->compat, vinfo(ed, p->vcpu), port) &&
-        ed->ops && ed->ops->upcall)
-        ed->ops->upcall(ed, p->vcpu);
+    if (ed->fifo) {
+        fifo_set_pending(ed, p, port);
+    } else {
+        if (!ed->shinfo)
+            return;
+        if (evtchn_2l_set_pending(ed->shinfo, ed->compat, vinfo(ed, p->vcpu), port) &&
+            ed->ops && ed->ops->upcall)
+            ed->ops->upcall(ed, p->vcpu);
+    }
     if (ed->ops && ed->ops->wake_pollers)
         ed->ops->wake_pollers(ed, port);
 }
@@ -235,9 +322,14 @@ static void close_locked(struct evtchn_dom *ed, uint32_t port)
     default:
         break;
     }
-    if (!ed->is_dom0 && ed->shinfo && port < (ed->compat ? EVTCHN_MAX_PORTS_2L_32
-                                                          : EVTCHN_MAX_PORTS_2L_64))
+    if (ed->fifo) {
+        uint32_t *w = fifo_word(ed, port);
+        if (w)
+            __atomic_fetch_and(w, ~FIFO_PENDING, __ATOMIC_SEQ_CST);
+    } else if (!ed->is_dom0 && ed->shinfo &&
+               port < (ed->compat ? EVTCHN_MAX_PORTS_2L_32 : EVTCHN_MAX_PORTS_2L_64)) {
         evtchn_2l_clear_pending(ed->shinfo, ed->compat, port);
+    }
     memset(p, 0, sizeof(*p));
 }
 
@@ -513,6 +605,11 @@ int evtchn_unmask(struct evtchn_dom *ed, uint32_t port)
     pthread_mutex_lock(&evtchn_lock);
     if (!port_valid(ed, port)) {
         rc = -EINVAL;
+    } else if (ed->fifo) {
+        /* The guest cleared MASKED itself; a pending event is queued now. */
+        uint32_t *w = fifo_word(ed, port);
+        if (w && (__atomic_load_n(w, __ATOMIC_SEQ_CST) & FIFO_PENDING))
+            fifo_set_pending(ed, port_get(ed, port), port);
     } else if (ed->shinfo && !ed->is_dom0) {
         struct evtchn_port *p = port_get(ed, port);
         if (evtchn_2l_unmask(ed->shinfo, ed->compat, vinfo(ed, p->vcpu), port) &&
@@ -536,6 +633,10 @@ int evtchn_reset(struct evtchn_dom *ed)
         }
     }
     ed->fifo = false;
+    free(ed->fifo_vcpu);
+    ed->fifo_vcpu = NULL;
+    memset(ed->fifo_array, 0, sizeof(ed->fifo_array));
+    ed->fifo_pages = 0;
     pthread_mutex_unlock(&evtchn_lock);
     return 0;
 }
@@ -580,8 +681,13 @@ bool evtchn_is_pending(struct evtchn_dom *ed, uint32_t port)
     bool r = false;
 
     pthread_mutex_lock(&evtchn_lock);
-    if (ed->shinfo && port < (ed->compat ? EVTCHN_MAX_PORTS_2L_32 : EVTCHN_MAX_PORTS_2L_64))
+    if (ed->fifo) {
+        uint32_t *w = fifo_word(ed, port);
+        r = w && (__atomic_load_n(w, __ATOMIC_SEQ_CST) & FIFO_PENDING);
+    } else if (ed->shinfo &&
+               port < (ed->compat ? EVTCHN_MAX_PORTS_2L_32 : EVTCHN_MAX_PORTS_2L_64)) {
         r = evtchn_2l_is_pending(ed->shinfo, ed->compat, port);
+    }
     pthread_mutex_unlock(&evtchn_lock);
     return r;
 }
@@ -702,25 +808,82 @@ void evtchn_dom0_release(struct evtchn_dom *d0, void *owner)
     pthread_mutex_unlock(&evtchn_lock);
 }
 
-/* ---- FIFO ABI: argument validation (the queues are not offered yet) -------- */
+/* ---- FIFO ABI set-up ------------------------------------------------------------ */
 
 int evtchn_fifo_init_control(struct evtchn_dom *ed, uint32_t vcpu, void *cb_page,
                              uint32_t offset)
 {
+    int rc = 0;
+
     if (vcpu >= ed->nr_vcpus)
         return -ENOENT;
     if ((offset & 7) || offset > 4096 - sizeof(struct evtchn_fifo_control_block))
         return -EINVAL;
     if (!cb_page)
         return -EINVAL;
-    /* Guests fall back to the 2-level ABI when this fails. */
-    return -ENOSYS;
+    pthread_mutex_lock(&evtchn_lock);
+    if (!ed->fifo_vcpu) {
+        ed->fifo_vcpu = calloc(ed->nr_vcpus, sizeof(*ed->fifo_vcpu));
+        if (!ed->fifo_vcpu) {
+            rc = -ENOMEM;
+            goto out;
+        }
+    }
+    if (ed->fifo_vcpu[vcpu].cb) {
+        rc = -EINVAL;             /* once per vCPU */
+        goto out;
+    }
+    ed->fifo_vcpu[vcpu].cb = (struct evtchn_fifo_control_block *)((uint8_t *)cb_page + offset);
+    memset(ed->fifo_vcpu[vcpu].tail, 0, sizeof(ed->fifo_vcpu[vcpu].tail));
+    if (!ed->fifo) {
+        /* Switching ABI: what was pending in the 2-level bitmaps is
+         * carried over and raised once the ports have event words. */
+        for (unsigned b = 0; b < EVTCHN_MAX_BUCKETS; b++) {
+            if (!ed->bucket[b])
+                continue;
+            for (unsigned i = 0; i < EVTCHN_BUCKET; i++) {
+                uint32_t port = b * EVTCHN_BUCKET + i;
+                struct evtchn_port *p = &ed->bucket[b][i];
+                if (p->state == ECS_FREE || p->state == ECS_RESERVED)
+                    continue;
+                p->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+                if (ed->shinfo && port < EVTCHN_MAX_PORTS_2L_32 &&
+                    evtchn_2l_is_pending(ed->shinfo, ed->compat, port))
+                    p->carry = 1;
+            }
+        }
+        ed->fifo = true;
+    }
+out:
+    pthread_mutex_unlock(&evtchn_lock);
+    return rc;
 }
 
-int evtchn_fifo_expand_array(struct evtchn_dom *ed, uint64_t gfn)
+int evtchn_fifo_expand_array(struct evtchn_dom *ed, void *page)
 {
-    (void)gfn;
-    if (!ed->fifo)
-        return -EINVAL;
-    return -ENOSYS;
+    int rc = 0;
+
+    pthread_mutex_lock(&evtchn_lock);
+    if (!ed->fifo) {
+        rc = -EINVAL;
+    } else if (!page) {
+        rc = -EINVAL;
+    } else if (ed->fifo_pages >= EVTCHN_FIFO_PAGES_MAX ||
+               ed->fifo_pages * FIFO_WORDS_PER_PAGE > ed->max_port) {
+        rc = -ENOSPC;
+    } else {
+        unsigned pg = ed->fifo_pages++;
+        ed->fifo_array[pg] = page;
+        /* Raise what was waiting for these words. */
+        for (uint32_t port = pg * FIFO_WORDS_PER_PAGE;
+             port < (pg + 1) * FIFO_WORDS_PER_PAGE && port <= ed->max_port; port++) {
+            struct evtchn_port *p = port_get(ed, port);
+            if (p && p->carry && p->state != ECS_FREE) {
+                p->carry = 0;
+                fifo_set_pending(ed, p, port);
+            }
+        }
+    }
+    pthread_mutex_unlock(&evtchn_lock);
+    return rc;
 }

@@ -49,7 +49,7 @@ struct evtchn_port {
     uint8_t state;
     uint8_t priority;             /* FIFO */
     uint8_t virq;
-    uint8_t dom0_pending;         /* dom0 ports: see evtchn_dom0_* */
+    uint8_t carry;                /* FIFO: pending before its event word existed */
     uint16_t vcpu;                /* notify vCPU */
     domid_t remote_domid;         /* unbound: who may bind; interdomain: peer */
     uint32_t remote_port;
@@ -74,8 +74,6 @@ struct evtchn_ops {
     void (*wake_pollers)(struct evtchn_dom *ed, uint32_t port);
     /* A dom0 port became pending: tell the process that owns it. */
     void (*dom0_notify)(struct evtchn_dom *ed, struct evtchn_port *p, uint32_t port);
-    /* The guest page holding `gfn`'s frame, or NULL (FIFO arrays). */
-    void *(*map_gfn)(struct evtchn_dom *ed, uint64_t gfn);
 };
 
 struct evtchn_dom {
@@ -125,9 +123,11 @@ int evtchn_bind_vcpu(struct evtchn_dom *ed, uint32_t port, uint32_t vcpu);
 int evtchn_unmask(struct evtchn_dom *ed, uint32_t port);
 int evtchn_reset(struct evtchn_dom *ed);
 int evtchn_set_priority(struct evtchn_dom *ed, uint32_t port, uint32_t priority);
+/* FIFO ABI set-up; the pages are the guest's (host pointers, NULL when
+ * the gfn is not RAM). */
 int evtchn_fifo_init_control(struct evtchn_dom *ed, uint32_t vcpu, void *cb_page,
                              uint32_t offset);
-int evtchn_fifo_expand_array(struct evtchn_dom *ed, uint64_t gfn);
+int evtchn_fifo_expand_array(struct evtchn_dom *ed, void *page);
 
 /* Raises VIRQ `virq` on `vcpu` (global VIRQs: vCPU 0).  Returns the port
  * or 0 when the VIRQ is not bound. */

@@ -176,6 +176,96 @@ static void test_destroy_unbinds_peer(void)
     evtchn_dom_destroy(&a.ed);
 }
 
+/* FIFO: a guest's consumer, written from the ABI: take the queue's head
+ * once, then follow links, clearing LINKED as each event is taken. */
+static uint32_t fifo_consume(struct evtchn_fifo_control_block *cb, uint32_t *words,
+                             unsigned prio, uint32_t *out, unsigned max)
+{
+    unsigned n = 0;
+    uint32_t port = __atomic_exchange_n(&cb->head[prio], 0, __ATOMIC_SEQ_CST);
+
+    while (port && n < max) {
+        uint32_t old = __atomic_load_n(&words[port], __ATOMIC_SEQ_CST), nw;
+        do {
+            nw = old & ~((1u << EVTCHN_FIFO_LINKED) | EVTCHN_FIFO_LINK_MASK);
+        } while (!__atomic_compare_exchange_n(&words[port], &old, nw, false, __ATOMIC_SEQ_CST,
+                                              __ATOMIC_SEQ_CST));
+        __atomic_fetch_and(&words[port], ~(1u << EVTCHN_FIFO_PENDING), __ATOMIC_SEQ_CST);
+        out[n++] = port;
+        port = old & EVTCHN_FIFO_LINK_MASK;
+    }
+    __atomic_fetch_and(&cb->ready, ~(1u << prio), __ATOMIC_SEQ_CST);
+    return n;
+}
+
+static void test_fifo(void)
+{
+    static struct fake a;
+    static uint32_t cbpage[1024] __attribute__((aligned(4096)));
+    static uint32_t array[1024] __attribute__((aligned(4096)));
+    struct evtchn_fifo_control_block *cb;
+    uint32_t p1, p2, p3, got[8];
+
+    fake_init(&a, 1, 4095, false);
+    memset(cbpage, 0, sizeof(cbpage));
+    memset(array, 0, sizeof(array));
+    /* Argument validation. */
+    g_assert_cmpint(evtchn_fifo_init_control(&a.ed, 9, cbpage, 0), ==, -ENOENT);
+    g_assert_cmpint(evtchn_fifo_init_control(&a.ed, 0, cbpage, 3), ==, -EINVAL);
+    g_assert_cmpint(evtchn_fifo_init_control(&a.ed, 0, cbpage, 4090), ==, -EINVAL);
+    g_assert_cmpint(evtchn_fifo_init_control(&a.ed, 0, NULL, 0), ==, -EINVAL);
+    g_assert_cmpint(evtchn_fifo_expand_array(&a.ed, array), ==, -EINVAL);   /* not FIFO yet */
+    /* A port pending in the 2-level bitmap is carried over. */
+    g_assert_cmpint(evtchn_bind_ipi(&a.ed, 0, &p1), ==, 0);
+    evtchn_send(&a.ed, p1);
+    g_assert_cmpint(evtchn_fifo_init_control(&a.ed, 0, cbpage, 64), ==, 0);
+    g_assert_cmpint(evtchn_fifo_init_control(&a.ed, 0, cbpage, 64), ==, -EINVAL);
+    cb = (struct evtchn_fifo_control_block *)((uint8_t *)cbpage + 64);
+    a.upcalls[0] = 0;
+    ((uint8_t *)a.ed.vcpu_info[0])[0] = 0;
+    g_assert_cmpint(evtchn_fifo_expand_array(&a.ed, array), ==, 0);
+    g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, p1);
+    g_assert_true(cb->ready & (1u << EVTCHN_FIFO_PRIORITY_DEFAULT));
+    g_assert_cmpuint(a.upcalls[0], ==, 1);
+    g_assert_cmpuint(fifo_consume(cb, array, EVTCHN_FIFO_PRIORITY_DEFAULT, got, 8), ==, 1);
+    /* Two events queue in order: the second is linked after the first. */
+    g_assert_cmpint(evtchn_bind_ipi(&a.ed, 0, &p2), ==, 0);
+    g_assert_cmpint(evtchn_bind_ipi(&a.ed, 0, &p3), ==, 0);
+    evtchn_send(&a.ed, p2);
+    evtchn_send(&a.ed, p3);
+    evtchn_send(&a.ed, p2);                      /* already queued: once */
+    g_assert_cmpuint(fifo_consume(cb, array, EVTCHN_FIFO_PRIORITY_DEFAULT, got, 8), ==, 2);
+    g_assert_cmpuint(got[0], ==, p2);
+    g_assert_cmpuint(got[1], ==, p3);
+    /* After the queue drained, a new event starts it again at the head. */
+    evtchn_send(&a.ed, p3);
+    g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, p3);
+    g_assert_cmpuint(fifo_consume(cb, array, EVTCHN_FIFO_PRIORITY_DEFAULT, got, 8), ==, 1);
+    /* Masked: pending but not queued; unmask queues it. */
+    array[p2] |= 1u << EVTCHN_FIFO_MASKED;
+    evtchn_send(&a.ed, p2);
+    g_assert_true(evtchn_is_pending(&a.ed, p2));
+    g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, 0);
+    array[p2] &= ~(1u << EVTCHN_FIFO_MASKED);
+    g_assert_cmpint(evtchn_unmask(&a.ed, p2), ==, 0);
+    g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, p2);
+    fifo_consume(cb, array, EVTCHN_FIFO_PRIORITY_DEFAULT, got, 8);
+    /* Priorities pick the queue. */
+    g_assert_cmpint(evtchn_set_priority(&a.ed, p3, 16), ==, -EINVAL);
+    g_assert_cmpint(evtchn_set_priority(&a.ed, p3, 2), ==, 0);
+    evtchn_send(&a.ed, p3);
+    g_assert_cmpuint(cb->head[2], ==, p3);
+    g_assert_true(cb->ready & (1u << 2));
+    /* Ports beyond the array are carried until it grows. */
+    uint32_t far;
+    for (uint32_t i = 0; i < 1100; i++)
+        g_assert_cmpint(evtchn_bind_ipi(&a.ed, 0, &far), ==, 0);
+    g_assert_cmpuint(far, >=, 1024);
+    evtchn_send(&a.ed, far);
+    g_assert_false(evtchn_is_pending(&a.ed, far));
+    evtchn_dom_destroy(&a.ed);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -183,5 +273,6 @@ int main(int argc, char **argv)
     g_test_add_func("/evtchn/states", test_states);
     g_test_add_func("/evtchn/limits", test_limits);
     g_test_add_func("/evtchn/destroy-unbinds-peer", test_destroy_unbinds_peer);
+    g_test_add_func("/evtchn/fifo", test_fifo);
     return g_test_run();
 }
