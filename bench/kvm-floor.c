@@ -10,6 +10,11 @@
  *                          idle vCPU thread would be; prints the growth of
  *                          this process's RSS (anonymous + file, memfd RAM
  *                          excluded) per VM, in KiB.
+ *   kvm-floor exit N       a guest looping on a port write; prints the
+ *                          median round trip of one exit to userspace, us.
+ *   kvm-floor eventfd N    two threads bouncing an eventfd N times, as two
+ *                          vCPU threads would (unpinned); prints the median
+ *                          round trip, us.
  */
 #include "config.h"
 
@@ -20,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -157,20 +163,84 @@ static void *idle_thread(void *arg)
     return NULL;
 }
 
+static int efd_a, efd_b;
+static unsigned pp_rounds;
+
+static void *pong(void *arg)
+{
+    uint64_t v;
+
+    (void)arg;
+    for (unsigned i = 0; i < pp_rounds; i++) {
+        if (read(efd_a, &v, sizeof(v)) != sizeof(v) || write(efd_b, &v, sizeof(v)) != sizeof(v))
+            die("eventfd");
+    }
+    return NULL;
+}
+
+static int floor_eventfd(unsigned n)
+{
+    uint64_t *rt = calloc(n, sizeof(uint64_t)), v = 1;
+    pthread_t t;
+
+    efd_a = eventfd(0, 0);
+    efd_b = eventfd(0, 0);
+    pp_rounds = n;
+    pthread_create(&t, NULL, pong, NULL);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t t0 = xk_now_ns();
+        if (write(efd_a, &v, sizeof(v)) != sizeof(v) || read(efd_b, &v, sizeof(v)) != sizeof(v))
+            die("eventfd");
+        rt[i] = xk_now_ns() - t0;
+    }
+    pthread_join(t, NULL);
+    qsort(rt, n, sizeof(uint64_t), cmp_u64);
+    printf("rtt_us %.2f\n", rt[n / 2] / 1e3);
+    free(rt);
+    return 0;
+}
+
+static int floor_exit(unsigned n)
+{
+    /* out %al,$0xe4; jmp back */
+    static const uint8_t loop[] = { 0xe6, 0xe4, 0xeb, 0xfc };
+    uint64_t *rt = calloc(n, sizeof(uint64_t));
+    struct vm v;
+
+    vm_create(&v);
+    memcpy(v.ram + 0x100000, loop, sizeof(loop));
+    vm_run_to_io(&v);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t t0 = xk_now_ns();
+        vm_run_to_io(&v);
+        rt[i] = xk_now_ns() - t0;
+    }
+    vm_destroy(&v);
+    qsort(rt, n, sizeof(uint64_t), cmp_u64);
+    printf("exit_us %.2f\n", rt[n / 2] / 1e3);
+    free(rt);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned n;
 
-    if (argc != 3 || (strcmp(argv[1], "create") && strcmp(argv[1], "footprint"))) {
-        fprintf(stderr, "usage: kvm-floor create|footprint N\n");
+    if (argc != 3 || (strcmp(argv[1], "create") && strcmp(argv[1], "footprint") &&
+                      strcmp(argv[1], "exit") && strcmp(argv[1], "eventfd"))) {
+        fprintf(stderr, "usage: kvm-floor create|footprint|exit|eventfd N\n");
         return 2;
     }
     n = (unsigned)strtoul(argv[2], NULL, 0);
-    if (n == 0 || n > 1000)
+    if (n == 0 || n > 1000000)
         return 2;
+    if (!strcmp(argv[1], "eventfd"))
+        return floor_eventfd(n);
     kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (kvm_fd < 0)
         die("/dev/kvm");
+    if (!strcmp(argv[1], "exit"))
+        return floor_exit(n);
 
     if (!strcmp(argv[1], "create")) {
         uint64_t *start = calloc(n, sizeof(uint64_t)), *down = calloc(n, sizeof(uint64_t));

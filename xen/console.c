@@ -88,6 +88,7 @@ static void vprintk(const char *prefix, const char *fmt, va_list ap)
     pthread_mutex_unlock(&console_lock);
     xk_log(XK_LOG_INFO, "%s%.*s", prefix, n, buf);
     hv_notify();
+    event_con_ring();
 }
 
 void hv_printk(const char *fmt, ...)
@@ -189,8 +190,10 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
     pthread_mutex_unlock(&console_lock);
     if (loglen)
         xk_log(XK_LOG_INFO, "%.*s", (int)(loglen - 1), logbuf);
-    if (any)
+    if (any) {
         hv_notify();
+        event_con_ring();
+    }
 }
 
 void console_guest_flush(struct domain *d)
@@ -204,8 +207,10 @@ void console_guest_flush(struct domain *d)
     pthread_mutex_unlock(&console_lock);
     if (loglen)
         xk_log(XK_LOG_INFO, "%.*s", (int)(loglen - 1), logbuf);
-    if (any)
+    if (any) {
         hv_notify();
+        event_con_ring();
+    }
 }
 
 uint32_t console_read(char *buf, uint32_t max, int clear, int incremental, uint32_t *index)

@@ -142,6 +142,14 @@ int event_pending_vector(struct vcpu *v)
     return -1;
 }
 
+void event_con_ring(void)
+{
+    struct domain *d0 = hv.domains[0];
+
+    if (d0 && d0->ev_ready)
+        evtchn_send_virq(&d0->ev, VIRQ_CON_RING, 0);
+}
+
 void event_dom_exc(void)
 {
     struct domain *d0 = hv.domains[0];

@@ -240,6 +240,8 @@ uint8_t *event_vcpu_info(struct vcpu *v);
 void event_set_callback_irq(struct domain *d, uint64_t value);
 /* Raises VIRQ_DOM_EXC in dom0: a domain shut down or died. */
 void event_dom_exc(void);
+/* Raises VIRQ_CON_RING in dom0: the console ring got output. */
+void event_con_ring(void);
 /* The vector to inject for an event upcall now, or -1. */
 int event_pending_vector(struct vcpu *v);
 long do_event_channel_op(struct vcpu *v, struct hcall *h);
