@@ -207,7 +207,7 @@ static const char *canon(const struct ctx *x, const char *path, bool allow_speci
                          uint32_t *prefix_len, int *err)
 {
     const char *abs = path;
-    size_t len, home_len;
+    size_t len, home_len = 0;
     char home[32];
 
     if (prefix_len)
@@ -219,7 +219,8 @@ static const char *canon(const struct ctx *x, const char *path, bool allow_speci
         }
         return path;
     }
-    home_len = (size_t)snprintf(home, sizeof(home), "/local/domain/%u/", caller_domid(x));
+    if (path[0] != '/' || !is_privileged(x))
+        home_len = (size_t)snprintf(home, sizeof(home), "/local/domain/%u/", caller_domid(x));
     if (path[0] != '/') {
         abs = xsd_arena_printf(x->arena, "%s%s", home, path);
         if (prefix_len)

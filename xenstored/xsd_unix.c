@@ -52,6 +52,21 @@ static char inbuf[65536];
 void (*xsd_unix_after_input)(struct xsd_store *s);
 
 static gboolean on_input(gint fd, GIOCondition cond, gpointer data);
+
+/* g_unix_fd_add(), but the source may be dispatched recursively: GLib then
+ * does not block it during its callback, which would cost a wake-up of
+ * the main context (an eventfd write and read) per request. */
+static guint fd_watch(int fd, GIOCondition cond, GUnixFDSourceFunc fn, gpointer data)
+{
+    GSource *src = g_unix_fd_source_new(fd, cond);
+    guint id;
+
+    g_source_set_can_recurse(src, TRUE);
+    g_source_set_callback(src, G_SOURCE_FUNC(fn), data, NULL);
+    id = g_source_attach(src, NULL);
+    g_source_unref(src);
+    return id;
+}
 static gboolean on_output(gint fd, GIOCondition cond, gpointer data);
 static void flush_pending(void);
 
@@ -118,13 +133,13 @@ static void uconn_flush(struct uconn *u)
         xsd_conn_output_done(c, (size_t)w);
     }
     if (xsd_conn_has_output(c) && !u->out_src)
-        u->out_src = g_unix_fd_add(u->fd, G_IO_OUT, on_output, u);
+        u->out_src = fd_watch(u->fd, G_IO_OUT, on_output, u);
     else if (!xsd_conn_has_output(c) && u->out_src) {
         g_source_remove(u->out_src);
         u->out_src = 0;
     }
     if (!u->in_src && !c->dead && xsd_conn_can_read(c))
-        u->in_src = g_unix_fd_add(u->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_input, u);
+        u->in_src = fd_watch(u->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_input, u);
 }
 
 static gboolean pending_idle_cb(gpointer data)
@@ -247,7 +262,7 @@ static struct uconn *uconn_new(struct xsd_store *s, int fd, uint32_t domid, unsi
         pending = g_ptr_array_new();
     u->fd = fd;
     u->conn = xsd_conn_new(s, &unix_ops, u, domid, flags);
-    u->in_src = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_input, u);
+    u->in_src = fd_watch(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_input, u);
     return u;
 }
 
@@ -312,7 +327,7 @@ void xsd_unix_serve(struct xsd_store *s, int fd, bool read_only)
     l->read_only = read_only;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     fcntl(fd, F_SETFD, FD_CLOEXEC);
-    l->src = g_unix_fd_add(fd, G_IO_IN, on_accept, l);
+    l->src = fd_watch(fd, G_IO_IN, on_accept, l);
     g_ptr_array_add(listeners, l);
 }
 
