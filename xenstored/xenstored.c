@@ -181,6 +181,11 @@ static gboolean on_hangup(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
+/* The expiry of unread watch events of unprivileged connections runs
+ * once a second, but only while there are such events: an idle timer
+ * source would cost every main-loop iteration a clock read. */
+static guint tick_src;
+
 static gboolean on_tick(gpointer data)
 {
     struct xsd_store *s = d.store;
@@ -188,11 +193,16 @@ static gboolean on_tick(gpointer data)
 
     for (GList *l = s->conns.head; l; l = l->next)
         xsd_conn_expire_events(l->data, now, s->watch_event_timeout_ms);
-    return G_SOURCE_CONTINUE;
+    if (s->timed_events)
+        return G_SOURCE_CONTINUE;
+    tick_src = 0;
+    return G_SOURCE_REMOVE;
 }
 
 static void after_input(struct xsd_store *s)
 {
+    if (s->timed_events && !tick_src)
+        tick_src = g_timeout_add_seconds(1, on_tick, NULL);
     if (s->live_update_requested && !d.live_update) {
         d.live_update = true;
         g_main_loop_quit(d.loop);
@@ -513,7 +523,6 @@ int main(int argc, char **argv)
     g_unix_signal_add(SIGTERM, on_terminate, GINT_TO_POINTER(SIGTERM));
     g_unix_signal_add(SIGINT, on_terminate, GINT_TO_POINTER(SIGINT));
     g_unix_signal_add(SIGHUP, on_hangup, NULL);
-    g_timeout_add_seconds(1, on_tick, NULL);
 
     xk_info("serving %s and %s (pid %d)", d.socket_path, d.socket_ro_path, (int)getpid());
     if (d.opt.output_pid) {

@@ -265,6 +265,7 @@ struct xsd_msg {
     uint32_t len;              /* header + payload */
     bool is_event;
     bool is_reply;
+    bool timed;                /* counted in store->timed_events */
     char data[];               /* struct xsd_sockmsg, then the payload */
 };
 
@@ -457,6 +458,9 @@ struct xsd_store {
     unsigned long quota[XSD_Q_COUNT];
     unsigned long quota_soft_memory;
     uint64_t watch_event_timeout_ms;
+    /* Watch events queued for unprivileged connections, which expire:
+     * the daemon runs its expiry timer only while there are some. */
+    unsigned long timed_events;
     bool keep_orphans;
     struct xsd_stats stats;
     const struct xsd_domain_hooks *hooks;

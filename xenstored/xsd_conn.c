@@ -45,6 +45,8 @@ static void msg_free(struct xsd_conn *c, struct xsd_msg *m)
     c->out_bytes -= m->len;
     if (m->is_reply)
         c->out_replies--;
+    if (m->timed)
+        c->store->timed_events--;
     if (m->event_key) {
         if (c->pending_events && g_hash_table_lookup(c->pending_events, m->event_key) == m)
             g_hash_table_remove(c->pending_events, m->event_key);
@@ -214,6 +216,7 @@ static struct xsd_msg *msg_new(uint32_t type, uint32_t req_id, uint32_t tx_id,
     m->len = (uint32_t)(HDR_SIZE + len);
     m->is_event = false;
     m->is_reply = false;
+    m->timed = false;
     memcpy(m->data, &hdr, HDR_SIZE);
     if (len)
         memcpy(m->data + HDR_SIZE, data, len);
@@ -247,6 +250,7 @@ void xsd_conn_queue_raw(struct xsd_conn *c, const void *data, size_t len)
     m->len = (uint32_t)len;
     m->is_event = false;
     m->is_reply = false;
+    m->timed = false;
     memcpy(m->data, data, len);
     queue_msg(c, m);
 }
@@ -290,7 +294,10 @@ void xsd_conn_queue_event(struct xsd_conn *c, const char *path, const char *toke
     m->len = (uint32_t)(HDR_SIZE + len);
     m->is_event = true;
     m->is_reply = false;
-    m->queued_ms = c->privileged ? 0 : xk_now_ns() / 1000000;
+    m->timed = !c->privileged && s->watch_event_timeout_ms;
+    m->queued_ms = m->timed ? xk_now_ns() / 1000000 : 0;
+    if (m->timed)
+        s->timed_events++;
     m->event_key = key;
     if (key) {
         if (!c->pending_events)
@@ -346,13 +353,13 @@ unsigned xsd_conn_expire_events(struct xsd_conn *c, uint64_t now_ms, uint64_t ti
     struct xsd_msg **pp = &c->out_head, *prev = NULL;
     unsigned left = 0;
 
-    if (c->privileged || !timeout_ms)
+    if (!timeout_ms)
         return 0;
     while (*pp) {
         struct xsd_msg *m = *pp;
         bool started = m == c->out_head && c->out_off > 0;
 
-        if (m->is_event && !started && m->queued_ms + timeout_ms <= now_ms) {
+        if (m->timed && !started && m->queued_ms + timeout_ms <= now_ms) {
             char desc[96];
 
             *pp = m->next;
@@ -365,7 +372,7 @@ unsigned xsd_conn_expire_events(struct xsd_conn *c, uint64_t now_ms, uint64_t ti
             msg_free(c, m);
             continue;
         }
-        if (m->is_event)
+        if (m->timed)
             left++;
         prev = m;
         pp = &m->next;
