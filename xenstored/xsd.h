@@ -10,6 +10,16 @@
  * struct xsd_transport_ops table.  The unit tests drive the core the same
  * way with a transport that just collects the replies.
  *
+ * The guest-ring transport (to come, xsd_ring.c) plugs in the same way:
+ * the INTRODUCE hook (struct xsd_domain_hooks) gets the ring page and an
+ * event-channel eventfd from the hypervisor's control socket, creates a
+ * connection with xsd_conn_new(s, &ring_ops, ring, domid, 0) and keeps it
+ * in domain->ring; on an event it copies at most xsd_conn_input_wanted()
+ * bytes at a time from req[] into xsd_conn_input() while
+ * xsd_conn_can_read(), and copies xsd_conn_output_iov() into rsp[],
+ * notifying the event channel; ring_ops.kick notifies too, and
+ * ring_ops.shutdown unmaps.  Nothing in the core changes.
+ *
  * Locking: xenstored is single-threaded (one GLib main loop), so the core
  * has no locks; nothing here may be called from another thread.
  *
