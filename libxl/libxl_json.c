@@ -273,6 +273,16 @@ libxl__json_object *libxl__json_parse(const char *s, size_t len, char **err)
                                     len, LIBXL__JSON_MAX_SIZE));
         goto out;
     }
+    {
+        size_t i = 0;
+
+        while (i < len && strchr(" \t\r\n", s[i]) && s[i])
+            i++;
+        if (i == len) {
+            set_err(err, libxl__strdup("empty JSON text"));
+            goto out;
+        }
+    }
     h = yajl_alloc(&parse_callbacks, NULL, &ps);
     if (!h) {
         set_err(err, libxl__strdup("out of memory"));
@@ -288,15 +298,17 @@ libxl__json_object *libxl__json_parse(const char *s, size_t len, char **err)
         } else if (ps.nul) {
             set_err(err, libxl__strdup("a JSON string holds a NUL character (\\u0000)"));
         } else {
-            unsigned char *m = yajl_get_error(h, 1, (const unsigned char *)s, len);
+            unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)s, len);
             char *msg = libxl__strdup(m ? (const char *)m : "malformed JSON");
             size_t n = strlen(msg);
 
             if (m)
                 yajl_free_error(h, m);
-            while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+            while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
                 msg[--n] = '\0';
-            set_err(err, msg);
+            set_err(err, libxl__sprintf("malformed JSON at byte %zu: %s",
+                                        yajl_get_bytes_consumed(h), msg));
+            free(msg);
         }
         goto out;
     }
@@ -538,7 +550,7 @@ yajl_gen_status libxl__enum_gen_json(yajl_gen hand, const char *s)
 void libxl__json_tidy(char *s)
 {
     /* yajl's beautifier writes an empty object or array over three lines
-     * ("{", "", "}"); make it "{}".  Raw new lines only occur between
+     * ("{", "", "}"); make it "{}", and drop the final new line.  Raw new lines only occur between
      * tokens (JSON strings escape theirs), so this never touches data. */
     char *r = s, *w = s;
 
@@ -557,6 +569,8 @@ void libxl__json_tidy(char *s)
         }
         *w++ = *r++;
     }
+    while (w > s && w[-1] == '\n')     /* no final new line: callers add their own */
+        w--;
     *w = '\0';
 }
 

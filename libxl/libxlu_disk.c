@@ -346,7 +346,7 @@ static void parse_one(struct disk_parse *dp, const char *spec)
     const char *p = spec;
 
     dp->spec = spec;
-    while (*p) {
+    while (*p && !dp->errors) {           /* the first error is the useful one */
         const char *start, *end, *eq;
         char *tok;
 

@@ -26,6 +26,7 @@ struct build {
     const xlu_load_options *opts;
     const xlu_host_topology *host;
     libxl_domain_config *c;
+    char *scratch;                 /* the last quoted() text */
 };
 
 typedef void key_fn(struct build *bd, XLU_ConfigSetting *s);
@@ -37,6 +38,7 @@ static void bad_value(struct build *bd, XLU_ConfigSetting *s, const char *fmt, .
 
 static void bad_value(struct build *bd, XLU_ConfigSetting *s, const char *fmt, ...)
 {
+    /* fmt may use %s for the value, quoted: pass quoted(s) */
     va_list ap;
     char *msg = NULL;
 
@@ -46,6 +48,15 @@ static void bad_value(struct build *bd, XLU_ConfigSetting *s, const char *fmt, .
     va_end(ap);
     xlu__report_loc(bd->cfg, &s->value->loc, true, "%s: %s", s->name, msg ? msg : fmt);
     free(msg);
+}
+
+/* The setting's value as messages show it ("text", 12); valid until the
+ * next call. */
+static const char *quoted(struct build *bd, XLU_ConfigSetting *s)
+{
+    free(bd->scratch);
+    bd->scratch = xlu__describe(s->value);
+    return bd->scratch;
 }
 
 /* The setting's string; NULL (reported) when it is a list. */
@@ -87,7 +98,7 @@ static void key_name(struct build *bd, XLU_ConfigSetting *s)
         return;
     if ((why = libxl_domain_name_problem(v)))
         bad_value(bd, s, "the name %s is not usable: %s; use letters, digits and - _ . : + @",
-                  s->value->string, why);
+                  quoted(bd, s), why);
     replace(&bd->c->c_info.name, v);
 }
 
@@ -97,7 +108,7 @@ static void key_uuid(struct build *bd, XLU_ConfigSetting *s)
 
     if (v && libxl_uuid_from_string(&bd->c->c_info.uuid, v))
         bad_value(bd, s, "%s is not a UUID: write xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx in hex "
-                  "(uuidgen makes one), or leave uuid= out to have one made", s->value->string);
+                  "(uuidgen makes one), or leave uuid= out to have one made", quoted(bd, s));
 }
 
 static void set_type(struct build *bd, libxl_domain_type t)
@@ -126,7 +137,7 @@ static void key_type(struct build *bd, XLU_ConfigSetting *s)
         bad_value(bd, s, "\"pv\" guests are not supported: xenkvm runs pvh and hvm guests "
                   "(KVM has no PV MMU); use type = \"pvh\" with a PVH-capable kernel");
     else
-        bad_value(bd, s, "%s is not a guest type: use \"pvh\" or \"hvm\"", s->value->string);
+        bad_value(bd, s, "%s is not a guest type: use \"pvh\" or \"hvm\"", quoted(bd, s));
 }
 
 static void key_builder(struct build *bd, XLU_ConfigSetting *s)
@@ -145,7 +156,7 @@ static void key_builder(struct build *bd, XLU_ConfigSetting *s)
                   "type = \"pvh\" with a PVH-capable kernel");
     else
         bad_value(bd, s, "%s is not a builder: use type = \"pvh\" or type = \"hvm\"",
-                  s->value->string);
+                  quoted(bd, s));
 }
 
 static void key_memory(struct build *bd, XLU_ConfigSetting *s)
@@ -218,8 +229,8 @@ static void key_cpus(struct build *bd, XLU_ConfigSetting *s)
     }
     if (v->list.nvalues > nvcpus) {
         xlu__report_loc(bd->cfg, &v->list.values[nvcpus]->loc, true,
-                        "%s: %d entries for %d vCPUs: one entry per vCPU, at most maxvcpus=",
-                        s->name, v->list.nvalues, nvcpus);
+                        "%s: %d entries for %d vCPUs: give one entry per vCPU (or raise "
+                        "maxvcpus=)", s->name, v->list.nvalues, nvcpus);
         return;
     }
     if (v->list.nvalues == 0) {
@@ -323,7 +334,7 @@ static void key_action(struct build *bd, XLU_ConfigSetting *s)
                   "rename-restart, preserve, coredump-destroy or coredump-restart");
     else
         bad_value(bd, s, "%s is not an action: use destroy, restart, rename-restart, preserve, "
-                  "coredump-destroy or coredump-restart", s->value->string);
+                  "coredump-destroy or coredump-restart", quoted(bd, s));
 }
 
 static void key_limit(struct build *bd, XLU_ConfigSetting *s)
@@ -569,7 +580,7 @@ static void warn_unused(struct build *bd)
 int xlu_domain_config_parse(XLU_Config *cfg, const xlu_load_options *opts,
                             libxl_domain_config *d_config)
 {
-    struct build bd = { cfg, opts, opts ? opts->host : NULL, d_config };
+    struct build bd = { cfg, opts, opts ? opts->host : NULL, d_config, NULL };
     xlu_host_topology fallback = { 4096, 1, NULL };
     int errors_before = xlu_cfg_error_count(cfg);
 
@@ -589,5 +600,6 @@ int xlu_domain_config_parse(XLU_Config *cfg, const xlu_load_options *opts,
             honoured[i].fn(&bd, s);
     }
     warn_unused(&bd);
+    free(bd.scratch);
     return xlu_cfg_error_count(cfg) > errors_before ? EINVAL : 0;
 }

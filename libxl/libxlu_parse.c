@@ -106,9 +106,9 @@ static XLU_ConfigValue *parse_value(struct parser *ps, const char *key)
                                 "%s: this list is not closed: add ']'", key);
             else
                 xlu__report_loc(ps->cfg, &ps->tok.loc, true,
-                                "%s: expected ',' or ']' after a list element, got %s "
-                                "(the list opened at line %d, column %d)", key,
-                                xlu__tok_describe(ps->tok.type), open.line, open.col);
+                                "%s: expected ',' or ']' after a list element, got %s: is "
+                                "the ']' of the list opened at line %d, column %d missing?",
+                                key, xlu__tok_describe(ps->tok.type), open.line, open.col);
             goto fail;
         }
         ps->depth--;

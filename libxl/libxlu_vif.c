@@ -82,8 +82,9 @@ static int parse_rate(struct vif_parse *vp, const char *at, const char *rate,
         { "Kb", 1000ull, true }, { "b", 1, true },
     };
     const char *p = rate;
-    uint64_t amount, interval_us = 50000, bytes_per_sec, per_interval;
-    unsigned __int128 wide;
+    uint64_t amount, interval_us = 50000, per_interval;
+    unsigned __int128 bits_or_bytes, wide;
+    unsigned divisor = 1;           /* 8 when the rate counts bits */
     size_t u;
 
     if (!number(&p, &amount))
@@ -91,19 +92,19 @@ static int parse_rate(struct vif_parse *vp, const char *at, const char *rate,
     for (u = 0; u < XLU_ARRAY_SIZE(units); u++)
         if (strncmp(p, units[u].sfx, strlen(units[u].sfx)) == 0 && p[strlen(units[u].sfx)] == '/')
             break;
-    if (u < XLU_ARRAY_SIZE(units))
+    bits_or_bytes = amount;
+    if (u < XLU_ARRAY_SIZE(units)) {
         p += strlen(units[u].sfx);
+        bits_or_bytes *= units[u].mul;
+        divisor = units[u].bits ? 8 : 1;
+    }
     if (strncmp(p, "/s", 2) != 0)
         goto bad;
     p += 2;
-    wide = (unsigned __int128)amount * (u < XLU_ARRAY_SIZE(units) ? units[u].mul : 1);
-    if (u < XLU_ARRAY_SIZE(units) && units[u].bits)
-        wide /= 8;
-    if (wide > UINT64_MAX) {
+    if (bits_or_bytes / divisor > UINT64_MAX) {
         vif_report(vp, at, true, "rate '%s' is too large", rate);
         return EINVAL;
     }
-    bytes_per_sec = (uint64_t)wide;
     if (*p == '@') {
         uint64_t n, mul = 1;
 
@@ -129,11 +130,11 @@ static int parse_rate(struct vif_parse *vp, const char *at, const char *rate,
     }
     if (*p)
         goto bad;
-    if (bytes_per_sec == 0) {
+    if (amount == 0) {
         vif_report(vp, at, true, "rate '%s' is zero: leave rate= out for no limit", rate);
         return EINVAL;
     }
-    wide = (unsigned __int128)bytes_per_sec * interval_us / 1000000;
+    wide = bits_or_bytes * interval_us / (divisor * 1000000u);
     if (wide > UINT64_MAX) {
         vif_report(vp, at, true, "rate '%s' is too large", rate);
         return EINVAL;
@@ -247,7 +248,7 @@ static int vif_parse(XLU_Config *cfg, const XLU_ConfigValue *where, const char *
     bool trust_seen = false;
     const char *p = spec;
 
-    while (*p) {
+    while (*p && !vp.errors) {            /* the first error is the useful one */
         const char *start, *end, *e, *eq;
         char *tok;
 
