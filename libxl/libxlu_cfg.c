@@ -322,6 +322,9 @@ out:
 /* --------------------------------------------------------------- reporting */
 
 static void report_line(const XLU_Config *cfg, const char *where, bool is_error,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void report_line(const XLU_Config *cfg, const char *where, bool is_error,
                         const char *fmt, va_list ap)
 {
     if (is_error)
