@@ -125,4 +125,56 @@ static inline unsigned long kit_save_flags(void)
 
 #define KIT_RFLAGS_IF (1ul << 9)
 
+/* --- atomics and barriers (x86-64: stores are not reordered with other
+ * stores, loads not with other loads; the lock prefix orders everything) --- */
+
+#define kit_barrier() __asm__ volatile("" : : : "memory")
+/* Full fence without SSE2's mfence: a locked no-op on the stack. */
+static inline void kit_mb(void)
+{
+    __asm__ volatile("lock orq $0, (%%rsp)" : : : "memory", "cc");
+}
+
+/* Atomically sets/clears bit `bit` (< 64) of *w; returns its old value. */
+static inline int kit_test_and_set_bit(volatile uint64_t *w, unsigned int bit)
+{
+    unsigned char old;
+
+    __asm__ volatile("lock btsq %2, %0; setc %1"
+                     : "+m"(*w), "=q"(old)
+                     : "r"((uint64_t)bit)
+                     : "memory", "cc");
+    return old;
+}
+static inline int kit_test_and_clear_bit(volatile uint64_t *w, unsigned int bit)
+{
+    unsigned char old;
+
+    __asm__ volatile("lock btrq %2, %0; setc %1"
+                     : "+m"(*w), "=q"(old)
+                     : "r"((uint64_t)bit)
+                     : "memory", "cc");
+    return old;
+}
+
+/* --- local APIC (xAPIC MMIO, identity-mapped by the kit) --- */
+
+#define KIT_LAPIC_BASE 0xfee00000ul
+#define KIT_LAPIC_ID 0x20
+#define KIT_LAPIC_EOI 0xb0
+#define KIT_LAPIC_SVR 0xf0
+#define KIT_LAPIC_ICR_LO 0x300
+#define KIT_LAPIC_ICR_HI 0x310
+#define KIT_LAPIC_SVR_ENABLE 0x100
+#define KIT_LAPIC_ICR_BUSY (1u << 12)
+
+static inline uint32_t kit_lapic_read(uint32_t reg)
+{
+    return *(volatile uint32_t *)(KIT_LAPIC_BASE + reg);
+}
+static inline void kit_lapic_write(uint32_t reg, uint32_t val)
+{
+    *(volatile uint32_t *)(KIT_LAPIC_BASE + reg) = val;
+}
+
 #endif

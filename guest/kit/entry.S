@@ -31,6 +31,7 @@
 #define PTE_TABLE       0x23
 
 #define STACK_SIZE      16384
+#define KIT_TRAMP_BASE  0x7000    /* also in smp.c */
 
 /* One Xen ELF note: name "Xen", a type, and a descriptor: a 32-bit value
  * (xen_note_long) or a NUL-terminated string (xen_note_str). */
@@ -150,6 +151,119 @@ kit_trap_common:
 kit_intr_default:
 	incq kit_spurious_intrs(%rip)
 	iretq
+
+/* The event-channel upcall (evtchn.c installs it at KIT_UPCALL_VECTOR):
+ * the caller-saved registers around kit_evtchn_upcall_irq().  Nine pushes
+ * after the CPU's five keep the stack 16-byte aligned at the call. */
+	.globl kit_upcall_entry
+kit_upcall_entry:
+	pushq %rax
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	cld
+	call kit_evtchn_upcall_irq
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq
+
+/* Secondary vCPUs (smp.c).  Three ways in, one way on:
+ *
+ *   kit_ap_start64  VCPUOP_initialise in 64-bit mode: long mode with our
+ *                   page tables, rsp = stack top, rdi = kit_cpus index;
+ *                   the GDT and IDT are not ours yet
+ *   kit_ap_start32  VCPUOP_initialise in 32-bit mode (flat, paging off),
+ *                   or the SIPI trampoline: esp, edi as above
+ *   kit_tramp16     INIT/SIPI: real mode at KIT_TRAMP_BASE (copied there)
+ */
+	.code32
+	.globl kit_ap_start32
+kit_ap_start32:
+	movl $kit_pml4, %eax
+	movl %eax, %cr3
+	movl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $MSR_EFER, %ecx
+	movl $EFER_LME, %eax
+	xorl %edx, %edx
+	wrmsr
+	movl $(CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_PE), %eax
+	movl %eax, %cr0
+	lgdt kit_gdt_desc
+	ljmp $KIT_CS, $kit_ap_start64
+
+	.code64
+	.globl kit_ap_start64
+kit_ap_start64:
+	lgdt kit_gdt_desc(%rip)
+	pushq $KIT_CS
+	leaq 1f(%rip), %rax
+	pushq %rax
+	lretq
+1:	movl $KIT_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	lidt kit_idt_desc(%rip)
+	movl %esp, %esp         /* from 32-bit code the upper halves are undefined */
+	movl %edi, %edi
+	call kit_ap_main
+	ud2
+
+/* The INIT/SIPI trampoline, assembled here and copied to KIT_TRAMP_BASE
+ * (SIPI vector KIT_TRAMP_BASE >> 12): real mode, a GDT of its own with a
+ * flat 32-bit code segment, protected mode, then kit_ap_start32 with the
+ * stack and the cpu index the BSP left in kit_tramp_stack/kit_tramp_cpu. */
+#define TRAMP(sym) (KIT_TRAMP_BASE + (sym) - kit_tramp16)
+	.balign 16
+	.globl kit_tramp16, kit_tramp16_end, kit_tramp_stack, kit_tramp_cpu
+	.code16
+kit_tramp16:
+	cli
+	xorw %ax, %ax
+	movw %ax, %ds
+	lgdtl TRAMP(kit_tramp_gdt_desc)
+	movl %cr0, %eax
+	orl $CR0_PE, %eax
+	movl %eax, %cr0
+	ljmpl $0x08, $TRAMP(kit_tramp32)
+	.code32
+kit_tramp32:
+	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl TRAMP(kit_tramp_stack), %esp
+	movl TRAMP(kit_tramp_cpu), %edi
+	movl $kit_ap_start32, %eax
+	jmp *%eax
+	.balign 8
+kit_tramp_gdt:
+	.quad 0
+	.quad 0x00cf9b000000ffff        /* 0x08: flat 32-bit code */
+	.quad 0x00cf93000000ffff        /* 0x10: flat data */
+kit_tramp_gdt_desc:
+	.word 3 * 8 - 1
+	.long TRAMP(kit_tramp_gdt)
+	.balign 4
+kit_tramp_stack:
+	.long 0
+kit_tramp_cpu:
+	.long 0
+kit_tramp16_end:
+	.code64
 
 	.section .rodata.kit_gdt, "a", @progbits
 	.balign 16

@@ -71,6 +71,13 @@ uint32_t kit_tsc_khz(void)
     return kit_cpuid(kit_cpuid_base + 3, 0).ecx;
 }
 
+uint32_t kit_hvm_cpuid_flags(void)
+{
+    return hvm_flags;
+}
+
+struct shared_info *kit_shared_info;
+
 struct shared_info *kit_map_shared_info(long *err)
 {
     struct xen_add_to_physmap xatp = {
@@ -79,11 +86,16 @@ struct shared_info *kit_map_shared_info(long *err)
         .idx = 0,
         .gpfn = (uintptr_t)shared_info_page >> KIT_PAGE_SHIFT,
     };
-    long rc = HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+    long rc = 0;
 
+    if (!kit_shared_info) {
+        rc = HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+        if (!rc)
+            kit_shared_info = (struct shared_info *)(void *)shared_info_page;
+    }
     if (err)
         *err = rc;
-    return rc ? NULL : (struct shared_info *)(void *)shared_info_page;
+    return kit_shared_info;
 }
 
 KIT_NORETURN void kit_triple_fault(void)

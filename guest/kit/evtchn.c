@@ -1,0 +1,431 @@
+/* Event channels, 2-level ABI: the upcall, the dispatcher, masks and the
+ * bind helpers.
+ *
+ * Shared info holds a pending and a mask bit per port (64 words of 64
+ * bits); the hypervisor sets a port's pending bit and, if the port is not
+ * masked, the word's bit in the selector of the vCPU the port notifies and
+ * that vCPU's upcall_pending, then raises the upcall.  The dispatcher
+ * clears upcall_pending, swaps the selector with zero, and handles the
+ * unmasked pending ports of each word it names; it loops while
+ * upcall_pending is set again.  Each vCPU handles only the ports the kit
+ * bound to it (others of the same word belong to another vCPU's upcall).
+ *
+ * Upcall: the per-vCPU vector (HVMOP_set_evtchn_upcall_vector, through the
+ * local APIC, so the handler EOIs it) or the domain's callback vector
+ * (HVM_PARAM_CALLBACK_IRQ type vector: injected while upcall_pending is
+ * set, no EOI). */
+#include "kit.h"
+
+#include <xen/arch-x86/cpuid.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/sched.h>
+
+struct port_slot {
+    kit_evtchn_handler_t fn;
+    void *arg;
+    volatile uint32_t count;
+    uint16_t vcpu;
+    uint16_t used;
+};
+
+static struct port_slot slots[KIT_EVTCHN_MAX];
+
+int kit_upcall_mode = KIT_UPCALL_NONE;
+int kit_wait_mode = KIT_WAIT_IRQ;
+long kit_upcall_error;
+static int evtchn_ready;
+
+extern char kit_upcall_entry[];
+void kit_evtchn_upcall_irq(void);
+
+#define WORD(p) ((p) >> 6)
+#define BIT(p) ((p)&63u)
+
+static volatile uint64_t *pending_words(void)
+{
+    return (volatile uint64_t *)kit_shared_info->evtchn_pending;
+}
+
+static volatile uint64_t *mask_words(void)
+{
+    return (volatile uint64_t *)kit_shared_info->evtchn_mask;
+}
+
+static int word_is(const char *v, size_t len, const char *word)
+{
+    return v && len == strlen(word) && !strncmp(v, word, len);
+}
+
+/* The per-vCPU vector of the calling vCPU: its local APIC enabled (SVR,
+ * spurious vector 0xff), then the hypercall. */
+static long register_vector(unsigned int vcpu)
+{
+    struct xen_hvm_evtchn_upcall_vector op = {
+        .vcpu = vcpu,
+        .vector = KIT_UPCALL_VECTOR,
+    };
+
+    kit_lapic_write(KIT_LAPIC_SVR, KIT_LAPIC_SVR_ENABLE | 0xff);
+    return HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
+long kit_evtchn_init(void)
+{
+    struct kit_cpu *c;
+    const char *v;
+    size_t len;
+    unsigned int w;
+    int mode;
+    long rc;
+
+    if (evtchn_ready)
+        return 0;
+    kit_cpu_init();
+    if (!kit_map_shared_info(&rc))
+        return rc;
+    c = kit_this_cpu();
+    c->vi = &kit_shared_info->vcpu_info[c->id];
+    /* Nothing is delivered until the kit binds it. */
+    for (w = 0; w < KIT_EVTCHN_MAX / 64; w++)
+        mask_words()[w] = ~0ull;
+    kit_set_intr_gate(KIT_UPCALL_VECTOR, (void (*)(void))kit_upcall_entry);
+
+    mode = kit_hvm_cpuid_flags() & XEN_HVM_CPUID_UPCALL_VECTOR
+               ? KIT_UPCALL_PERCPU
+               : KIT_UPCALL_CALLBACK;
+    v = kit_cmdline_get("upcall", &len);
+    if (word_is(v, len, "percpu"))
+        mode = KIT_UPCALL_PERCPU;
+    else if (word_is(v, len, "callback"))
+        mode = KIT_UPCALL_CALLBACK;
+    else if (word_is(v, len, "none"))
+        mode = KIT_UPCALL_NONE;
+    if (mode == KIT_UPCALL_PERCPU) {
+        rc = register_vector(c->id);
+        if (rc) {
+            kit_upcall_error = rc;
+            mode = KIT_UPCALL_CALLBACK;
+        }
+    }
+    if (mode == KIT_UPCALL_CALLBACK) {
+        struct xen_hvm_param p = {
+            .domid = DOMID_SELF,
+            .index = HVM_PARAM_CALLBACK_IRQ,
+            .value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 |
+                     KIT_UPCALL_VECTOR,
+        };
+
+        rc = HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+        if (rc) {
+            kit_upcall_error = rc;
+            mode = KIT_UPCALL_NONE;
+        }
+    }
+    kit_upcall_mode = mode;
+
+    kit_wait_mode = mode == KIT_UPCALL_NONE ? KIT_WAIT_SPIN : KIT_WAIT_IRQ;
+    v = kit_cmdline_get("evtchn_wait", &len);
+    if (word_is(v, len, "irq") && mode != KIT_UPCALL_NONE)
+        kit_wait_mode = KIT_WAIT_IRQ;
+    else if (word_is(v, len, "poll"))
+        kit_wait_mode = KIT_WAIT_POLL;
+    else if (word_is(v, len, "spin"))
+        kit_wait_mode = KIT_WAIT_SPIN;
+    evtchn_ready = 1;
+    return 0;
+}
+
+long kit_evtchn_init_cpu(void)
+{
+    struct kit_cpu *c = kit_this_cpu();
+
+    if (!kit_shared_info)
+        return -XEN_EINVAL;
+    c->vi = &kit_shared_info->vcpu_info[c->id];
+    if (kit_upcall_mode == KIT_UPCALL_PERCPU)
+        return register_vector(c->id);
+    return 0;
+}
+
+unsigned int kit_evtchn_do_upcall(void)
+{
+    struct kit_cpu *c = kit_this_cpu();
+    volatile struct vcpu_info *vi = c->vi;
+    volatile uint64_t *pend, *mask;
+    unsigned int n = 0;
+
+    if (!vi)
+        return 0;
+    pend = pending_words();
+    mask = mask_words();
+    c->upcalls++;
+    while (vi->evtchn_upcall_pending) {
+        uint64_t sel;
+
+        vi->evtchn_upcall_pending = 0;
+        sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0,
+                                  __ATOMIC_SEQ_CST);
+        while (sel) {
+            unsigned int w = (unsigned int)__builtin_ctzll(sel);
+            uint64_t bits = pend[w] & ~mask[w];
+
+            sel &= sel - 1;
+            while (bits) {
+                unsigned int b = (unsigned int)__builtin_ctzll(bits);
+                unsigned int port = w * 64 + b;
+                struct port_slot *s = &slots[port];
+
+                bits &= bits - 1;
+                if (s->vcpu != c->id)
+                    continue; /* another vCPU's upcall handles it */
+                if (!kit_test_and_clear_bit(&pend[w], b))
+                    continue;
+                s->count++;
+                n++;
+                if (s->fn)
+                    s->fn(port, s->arg);
+            }
+        }
+    }
+    return n;
+}
+
+/* From kit_upcall_entry (entry.S). */
+void kit_evtchn_upcall_irq(void)
+{
+    kit_evtchn_do_upcall();
+    if (kit_upcall_mode == KIT_UPCALL_PERCPU)
+        kit_lapic_write(KIT_LAPIC_EOI, 0);
+}
+
+void kit_evtchn_poll(void)
+{
+    struct kit_cpu *c = kit_this_cpu();
+
+    if (c->vi && c->vi->evtchn_upcall_pending)
+        kit_evtchn_do_upcall();
+}
+
+void kit_evtchn_mask(unsigned int port)
+{
+    if (port < KIT_EVTCHN_MAX && kit_shared_info)
+        kit_test_and_set_bit(&mask_words()[WORD(port)], BIT(port));
+}
+
+void kit_evtchn_unmask(unsigned int port)
+{
+    volatile uint64_t *m;
+
+    if (port >= KIT_EVTCHN_MAX || !kit_shared_info)
+        return;
+    m = &mask_words()[WORD(port)];
+    kit_test_and_clear_bit(m, BIT(port));
+    if (pending_words()[WORD(port)] & (1ull << BIT(port))) {
+        /* It became pending while masked: its selector bit and upcall
+         * were not raised.  The hypervisor does that on EVTCHNOP_unmask
+         * of a masked port. */
+        struct evtchn_unmask op = {.port = port};
+
+        kit_test_and_set_bit(m, BIT(port));
+        HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &op);
+    }
+}
+
+void kit_evtchn_clear(unsigned int port)
+{
+    if (port < KIT_EVTCHN_MAX && kit_shared_info)
+        kit_test_and_clear_bit(&pending_words()[WORD(port)], BIT(port));
+}
+
+int kit_evtchn_is_pending(unsigned int port)
+{
+    return port < KIT_EVTCHN_MAX && kit_shared_info &&
+           (pending_words()[WORD(port)] >> BIT(port)) & 1;
+}
+
+int kit_evtchn_is_masked(unsigned int port)
+{
+    return port < KIT_EVTCHN_MAX && kit_shared_info &&
+           (mask_words()[WORD(port)] >> BIT(port)) & 1;
+}
+
+uint32_t kit_evtchn_count(unsigned int port)
+{
+    return port < KIT_EVTCHN_MAX ? slots[port].count : 0;
+}
+
+static void slot_set(unsigned int port, unsigned int vcpu,
+                     kit_evtchn_handler_t fn, void *arg)
+{
+    struct port_slot *s = &slots[port];
+
+    s->fn = fn;
+    s->arg = arg;
+    s->vcpu = (uint16_t)vcpu;
+    s->used = 1;
+    kit_barrier();
+}
+
+/* After a bind hypercall: the port is ours on vCPU vcpu. */
+static int bound(long rc, evtchn_port_t port, unsigned int vcpu,
+                 kit_evtchn_handler_t fn, void *arg)
+{
+    if (rc)
+        return (int)rc;
+    if (port == 0 || port >= KIT_EVTCHN_MAX)
+        return -XEN_ERANGE;
+    slot_set(port, vcpu, fn, arg);
+    kit_evtchn_unmask(port);
+    return (int)port;
+}
+
+int kit_evtchn_alloc_unbound(domid_t remote, kit_evtchn_handler_t fn,
+                             void *arg)
+{
+    struct evtchn_alloc_unbound op = {.dom = DOMID_SELF, .remote_dom = remote};
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &op);
+
+    return bound(rc, op.port, 0, fn, arg);
+}
+
+int kit_evtchn_bind_interdomain(domid_t remote, unsigned int remote_port,
+                                kit_evtchn_handler_t fn, void *arg)
+{
+    struct evtchn_bind_interdomain op = {
+        .remote_dom = remote,
+        .remote_port = remote_port,
+    };
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &op);
+
+    return bound(rc, op.local_port, 0, fn, arg);
+}
+
+int kit_evtchn_bind_virq(unsigned int virq, unsigned int vcpu,
+                         kit_evtchn_handler_t fn, void *arg)
+{
+    struct evtchn_bind_virq op = {.virq = virq, .vcpu = vcpu};
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &op);
+
+    return bound(rc, op.port, vcpu, fn, arg);
+}
+
+int kit_evtchn_bind_ipi(unsigned int vcpu, kit_evtchn_handler_t fn, void *arg)
+{
+    struct evtchn_bind_ipi op = {.vcpu = vcpu};
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &op);
+
+    return bound(rc, op.port, vcpu, fn, arg);
+}
+
+long kit_evtchn_attach(unsigned int port, unsigned int vcpu,
+                       kit_evtchn_handler_t fn, void *arg)
+{
+    if (port == 0 || port >= KIT_EVTCHN_MAX || !kit_shared_info)
+        return -XEN_EINVAL;
+    slot_set(port, vcpu, fn, arg);
+    kit_evtchn_unmask(port);
+    return 0;
+}
+
+long kit_evtchn_bind_vcpu(unsigned int port, unsigned int vcpu)
+{
+    struct evtchn_bind_vcpu op = {.port = port, .vcpu = vcpu};
+    int masked = kit_evtchn_is_masked(port);
+    long rc;
+
+    if (port >= KIT_EVTCHN_MAX)
+        return -XEN_EINVAL;
+    /* masked across the move, so no event falls between the two vCPUs */
+    kit_evtchn_mask(port);
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &op);
+    if (!rc)
+        slots[port].vcpu = (uint16_t)vcpu;
+    kit_barrier();
+    if (!masked)
+        kit_evtchn_unmask(port);
+    return rc;
+}
+
+long kit_evtchn_close(unsigned int port)
+{
+    struct evtchn_close op = {.port = port};
+    long rc;
+
+    kit_evtchn_mask(port);
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_close, &op);
+    if (port < KIT_EVTCHN_MAX) {
+        slots[port] = (struct port_slot){0};
+        kit_evtchn_clear(port);
+    }
+    return rc;
+}
+
+long kit_evtchn_send(unsigned int port)
+{
+    struct evtchn_send op = {.port = port};
+
+    return HYPERVISOR_event_channel_op(EVTCHNOP_send, &op);
+}
+
+long kit_evtchn_status(unsigned int port, struct evtchn_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->dom = DOMID_SELF;
+    st->port = port;
+    return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+long kit_evtchn_wait(unsigned int port, uint32_t *seen, uint64_t deadline_ns)
+{
+    struct kit_cpu *c = kit_this_cpu();
+    int irqs_on = (kit_save_flags() & KIT_RFLAGS_IF) != 0;
+    int mode = kit_wait_mode, timer = 0;
+    long rc;
+
+    if (port >= KIT_EVTCHN_MAX)
+        return -XEN_EINVAL;
+    if (mode == KIT_WAIT_IRQ && kit_upcall_mode == KIT_UPCALL_NONE)
+        mode = KIT_WAIT_SPIN;
+    if (mode == KIT_WAIT_IRQ && deadline_ns)
+        timer = kit_timer_port() > 0;
+    for (;;) {
+        uint32_t n;
+
+        kit_cli();
+        if (mode != KIT_WAIT_IRQ)
+            kit_evtchn_poll();
+        n = slots[port].count;
+        if (n != *seen) {
+            *seen = n;
+            rc = 0;
+            break;
+        }
+        if (deadline_ns && kit_now_ns() >= deadline_ns) {
+            rc = -XEN_ETIME;
+            break;
+        }
+        if (mode == KIT_WAIT_IRQ) {
+            if (timer && c->timer_armed != deadline_ns &&
+                kit_timer_singleshot(deadline_ns, 0))
+                timer = 0;
+            if (timer || !deadline_ns) {
+                kit_sti_hlt();
+            } else {
+                kit_sti(); /* no timer to end hlt: spin */
+                kit_pause();
+            }
+        } else if (mode == KIT_WAIT_POLL) {
+            evtchn_port_t p = port;
+            struct sched_poll sp = {.nr_ports = 1, .timeout = deadline_ns};
+
+            set_xen_guest_handle(sp.ports, &p);
+            HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
+        } else {
+            kit_pause();
+        }
+    }
+    if (irqs_on)
+        kit_sti();
+    return rc;
+}
