@@ -5,9 +5,11 @@
 # LOADER), and no PT_INTERP or dynamic section.
 . "$XK_TESTS_SRCDIR/lib.sh"
 
-guests="hello crash halt hcall-fuzz bench-hcall idle"
+guests="hello crash halt hcall-fuzz bench-hcall idle gettimeofday timer smp
+evtchn-pingpong evtchn-flood gnttab-share gnttab-revoke bench-evtchn console
+xs-ring"
 command -v readelf >/dev/null 2>&1 || xk_skip_all "readelf (binutils) is not installed"
-xk_plan 6
+xk_plan $(echo $guests | wc -w)
 export LC_ALL=C
 
 check_guest() {
