@@ -39,16 +39,22 @@ static void on_tick(void *arg)
     ticks++;
 }
 
-/* Spins with interrupts enabled until `want` ticks came or `until`. */
+/* Spins with interrupts enabled until `want` ticks came or `until`
+ * (without an upcall, handling events by hand). */
 static int spin_for_ticks(unsigned int want, uint64_t until)
 {
-    for (;;) {
-        kit_cli();
-        if (ticks >= want || kit_now_ns() >= until)
-            break;
-        kit_sti();
+    int by_hand = kit_upcall_mode == KIT_UPCALL_NONE;
+
+    kit_sti();
+    while (ticks < want && kit_now_ns() < until) {
+        if (by_hand) {
+            kit_cli();
+            kit_evtchn_poll();
+            kit_sti();
+        }
         kit_pause();
     }
+    kit_cli();
     return ticks >= want;
 }
 
@@ -228,7 +234,12 @@ int guest_main(void)
     if (check_quiet("stop_periodic", 3 * period + delay))
         return 1;
 
-    /* a halted vCPU is woken by its timer */
+    /* a halted vCPU is woken by its timer (through the upcall) */
+    if (kit_upcall_mode == KIT_UPCALL_NONE) {
+        puts("timer: hlt_wake skipped (upcall=none)");
+        puts("timer: OK");
+        return 0;
+    }
     puts("timer: hlt_wake ...");
     ticks = 0;
     dl = kit_now_ns() + delay;

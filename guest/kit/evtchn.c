@@ -412,8 +412,11 @@ long kit_evtchn_wait(unsigned int port, uint32_t *seen, uint64_t deadline_ns)
             if (timer || !deadline_ns) {
                 kit_sti_hlt();
             } else {
-                kit_sti(); /* no timer to end hlt: spin */
-                kit_pause();
+                /* no timer to end hlt: spin, interrupts on meanwhile */
+                kit_sti();
+                while (slots[port].count == *seen &&
+                       kit_now_ns() < deadline_ns)
+                    kit_pause();
             }
         } else if (mode == KIT_WAIT_POLL) {
             evtchn_port_t p = port;

@@ -209,7 +209,8 @@ void kit_sleep_until(uint64_t abs_ns)
 {
     struct kit_cpu *c = kit_this_cpu();
     int irqs_on = (kit_save_flags() & KIT_RFLAGS_IF) != 0;
-    int timer = kit_timer_port() > 0;
+    /* hlt needs an upcall to end it */
+    int timer = kit_timer_port() > 0 && kit_upcall_mode != KIT_UPCALL_NONE;
 
     for (;;) {
         kit_cli();
@@ -221,8 +222,9 @@ void kit_sleep_until(uint64_t abs_ns)
         if (timer) {
             kit_sti_hlt();
         } else {
-            kit_sti();
-            kit_pause();
+            kit_sti(); /* spin, interrupts on meanwhile */
+            while (kit_now_ns() < abs_ns)
+                kit_pause();
         }
     }
     if (irqs_on)
@@ -238,7 +240,7 @@ void kit_relax(void)
 {
     struct kit_cpu *c = kit_this_cpu();
 
-    if (c->timer_port > 0)
+    if (c->timer_port > 0 && kit_upcall_mode != KIT_UPCALL_NONE)
         kit_sleep_ns(1000000);
     else
         HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
