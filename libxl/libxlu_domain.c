@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,6 +202,22 @@ static int cpu_map(struct build *bd, const XLU_ConfigValue *v, libxl_bitmap *map
         xlu__report_loc(bd->cfg, &v->loc, true, "a CPU list element must be a string such "
                         "as \"0-3\", not a list");
         return EINVAL;
+    }
+    if (v->is_number) {
+        /* an unquoted number keeps xl.cfg's meaning: 010 is CPU 8 */
+        char *end, *dec;
+        long cpu = strtol(v->string, &end, 0);
+        int rc;
+
+        if (*end || cpu < 0 || cpu > INT_MAX) {
+            xlu__report_loc(bd->cfg, &v->loc, true, "CPU %s does not exist: this host has "
+                            "CPUs 0-%d", v->string, bd->host->nr_cpus - 1);
+            return EINVAL;
+        }
+        dec = xlu__sprintf("%ld", cpu);
+        rc = xlu__cpu_list_at(bd->cfg, v, dec, bd->host, map);
+        free(dec);
+        return rc;
     }
     return xlu__cpu_list_at(bd->cfg, v, v->string, bd->host, map);
 }
