@@ -14,9 +14,9 @@
  *
  * A timer must not fire before its deadline (by more than 100 us of clock
  * skew) nor later than slack_ms after it; periodic ticks must average
- * between the period and the period plus slack_ms, and never come closer
- * than half a period;
- * a stopped or cancelled timer must stay quiet for 3 delays.  Waits spin
+ * between the period and the period plus slack_ms (less slack_ms / ticks
+ * when the first tick was late and the rest kept to their grid; min and
+ * max are only reported); a stopped or cancelled timer must stay quiet for 3 delays.  Waits spin
  * with interrupts enabled (so a broken timer ends in a FAIL line, not a
  * hang), except hlt_wake, which sleeps in hlt until the singleshot timer
  * wakes the vCPU.  "timer: FAIL: ..." crashes; "timer: SKIP: ..." when
@@ -226,7 +226,9 @@ int guest_main(void)
            period / 1000, nticks, sum / (nticks - 1) / 1000, mn / 1000,
            mx / 1000);
     mean = sum / (nticks - 1);
-    if (mn < period / 2 || mean + EARLY_NS < period ||
+    /* one late tick may be followed by a short interval (a hypervisor
+     * may keep the ticks on their grid), so only the mean is checked */
+    if (mean + EARLY_NS + slack_ns / (nticks - 1) < period ||
         mean > period + slack_ns) {
         puts("timer: FAIL: periodic ticks off their period");
         return 1;
