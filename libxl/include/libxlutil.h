@@ -143,7 +143,9 @@ int xlu_cpu_list_parse(XLU_Config *cfg, const char *s, const xlu_host_topology *
  * EINVAL when there were errors, or the errno of a failed read.
  */
 typedef struct xlu_load_options {
-    const xlu_host_topology *host;  /* NULL: no host, CPU lists limited to 4096 */
+    /* The host for cpus=; NULL: xlu_domain_config_load probes this host,
+     * xlu_domain_config_parse assumes 4096 CPUs on one node. */
+    const xlu_host_topology *host;
 } xlu_load_options;
 
 int xlu_domain_config_parse(XLU_Config *cfg, const xlu_load_options *opts,
