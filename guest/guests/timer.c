@@ -1,5 +1,5 @@
 /* timer: the vCPU timers, each raising VIRQ_TIMER.  Command line:
- * delay_ms=N (20) period_ms=N (10) ticks=N (10) slack_ms=N (10).
+ * delay_ms=N (20) period_ms=N (10) ticks=N (10) slack_ms=N (20).
  *
  *   timer: singleshot delay_us=D late_us=L
  *   timer: singleshot_past_future rc=R         (-ETIME, or 0 and it fired)
@@ -103,7 +103,7 @@ static int check_quiet(const char *name, uint64_t ns)
 
 int guest_main(void)
 {
-    uint64_t delay_ms = 20, period_ms = 10, nticks = 10, slack_ms = 10;
+    uint64_t delay_ms = 20, period_ms = 10, nticks = 10, slack_ms = 20;
     uint64_t delay, period, dl, now, sum, mn, mx, mean;
     unsigned int i;
     long rc;
