@@ -100,6 +100,7 @@ static void usage(FILE *f)
 "  -l LOOPS     create and destroy LOOPS times without running the guest\n"
 "  -r           run the domain but do not wait (leave it running)\n"
 "  -q           do not echo console lines\n"
+"  -x           with XenStore: console and store rings announced there\n"
 "Or, without KERNEL:\n"
 "  -L           list the domains (as `xl list` does)\n"
 "  -D           print the hypervisor console (as `xl dmesg` does)\n");
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
 
     int list = 0, dmesg = 0;
 
-    while ((opt = getopt(argc, argv, "m:v:c:n:t:e:l:rqhLD")) != -1) {
+    while ((opt = getopt(argc, argv, "m:v:c:n:t:e:l:rqhLDx")) != -1) {
         switch (opt) {
         case 'm': mem = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'v': vcpus = (unsigned)strtoul(optarg, NULL, 0); break;
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
         case 'q': run.quiet = 1; break;
         case 'L': list = 1; break;
         case 'D': dmesg = 1; break;
+        case 'x': xkt_use_xenstore(1); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

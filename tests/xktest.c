@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "xenguest.h"
+#include "xenstore.h"
 #include "xktest.h"
 #include "util.h"
 
@@ -14,11 +15,17 @@ uint64_t xkt_now_ns(void)
     return xk_now_ns();
 }
 
-int xkt_build(xc_interface *xch, const char *kernel, unsigned int mem_mb, unsigned int vcpus,
-              const char *cmdline, uint32_t *domid, char *err, size_t errlen)
+static int use_xs;
+
+void xkt_use_xenstore(int on)
+{
+    use_xs = on;
+}
+
+int xkt_create(xc_interface *xch, unsigned int mem_mb, unsigned int vcpus, uint32_t *domid,
+               char *err, size_t errlen)
 {
     struct xen_domctl_createdomain cfg;
-    struct xc_dom_image *dom = NULL;
     uint32_t d = DOMID_INVALID;
 
     memset(&cfg, 0, sizeof(cfg));
@@ -35,12 +42,69 @@ int xkt_build(xc_interface *xch, const char *kernel, unsigned int mem_mb, unsign
     }
     if (xc_domain_setmaxmem(xch, d, (uint64_t)mem_mb * 1024 + 1024) < 0) {
         snprintf(err, errlen, "xc_domain_setmaxmem: %s", strerror(errno));
-        goto fail;
+        xc_domain_destroy(xch, d);
+        return -1;
     }
-    dom = xc_dom_allocate(xch, cmdline, NULL);
+    *domid = d;
+    return 0;
+}
+
+static int xs_setup(uint32_t d, const struct xc_dom_image *dom, char *err, size_t errlen)
+{
+    struct xs_handle *xs = xs_open(0);
+    char path[128], val[64];
+    int rc = -1;
+
+    if (!xs) {
+        snprintf(err, errlen, "cannot reach xenstored: %s", strerror(errno));
+        return -1;
+    }
+    struct { const char *node; unsigned long long v; const char *s; } nodes[] = {
+        { "domid", d, NULL },
+        { "name", 0, NULL },
+        { "console/ring-ref", dom->console_pfn, NULL },
+        { "console/port", dom->console_evtchn, NULL },
+        { "console/type", 0, "xenconsoled" },
+        { "store/ring-ref", dom->xenstore_pfn, NULL },
+        { "store/port", dom->xenstore_evtchn, NULL },
+    };
+    for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+        snprintf(path, sizeof(path), "/local/domain/%u/%s", d, nodes[i].node);
+        if (nodes[i].s)
+            snprintf(val, sizeof(val), "%s", nodes[i].s);
+        else if (!strcmp(nodes[i].node, "name"))
+            snprintf(val, sizeof(val), "xkt-d%u", d);
+        else
+            snprintf(val, sizeof(val), "%llu", nodes[i].v);
+        if (!xs_write(xs, XBT_NULL, path, val, (unsigned int)strlen(val))) {
+            snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    xs_close(xs);
+    return rc;
+}
+
+int xkt_build_into(xc_interface *xch, uint32_t d, const char *kernel, unsigned int mem_mb,
+                   const char *cmdline, char *err, size_t errlen)
+{
+    struct xc_dom_image *dom = xc_dom_allocate(xch, cmdline, NULL);
+    int rc = -1;
+
     if (!dom) {
         snprintf(err, errlen, "xc_dom_allocate: %s", strerror(errno));
-        goto fail;
+        return -1;
+    }
+    if (use_xs) {
+        int cp = xc_evtchn_alloc_unbound(xch, d, 0), sp = xc_evtchn_alloc_unbound(xch, d, 0);
+        if (cp < 0 || sp < 0) {
+            snprintf(err, errlen, "xc_evtchn_alloc_unbound: %s", strerror(errno));
+            goto out;
+        }
+        dom->console_evtchn = (uint32_t)cp;
+        dom->xenstore_evtchn = (uint32_t)sp;
     }
     if (xc_dom_kernel_file(dom, kernel) < 0 || xc_dom_boot_xen_init(dom, xch, d) < 0 ||
         xc_dom_parse_image(dom) < 0 || xc_dom_mem_init(dom, mem_mb) < 0 ||
@@ -48,16 +112,29 @@ int xkt_build(xc_interface *xch, const char *kernel, unsigned int mem_mb, unsign
         xc_dom_boot_image(dom) < 0) {
         const xc_error *e = xc_get_last_error(xch);
         snprintf(err, errlen, "%s", e->message[0] ? e->message : strerror(errno));
-        goto fail;
+        goto out;
     }
+    if (use_xs && xs_setup(d, dom, err, errlen) < 0)
+        goto out;
+    rc = 0;
+out:
     xc_dom_release(dom);
+    return rc;
+}
+
+int xkt_build(xc_interface *xch, const char *kernel, unsigned int mem_mb, unsigned int vcpus,
+              const char *cmdline, uint32_t *domid, char *err, size_t errlen)
+{
+    uint32_t d;
+
+    if (xkt_create(xch, mem_mb, vcpus, &d, err, errlen) < 0)
+        return -1;
+    if (xkt_build_into(xch, d, kernel, mem_mb, cmdline, err, errlen) < 0) {
+        xc_domain_destroy(xch, d);
+        return -1;
+    }
     *domid = d;
     return 0;
-
-fail:
-    xc_dom_release(dom);
-    xc_domain_destroy(xch, d);
-    return -1;
 }
 
 uint32_t xkt_console_index(xc_interface *xch)

@@ -13,6 +13,18 @@
 int xkt_build(xc_interface *xch, const char *kernel, unsigned int mem_mb, unsigned int vcpus,
               const char *cmdline, uint32_t *domid, char *err, size_t errlen);
 
+/* The two halves: create an empty paused domain, then build into it. */
+int xkt_create(xc_interface *xch, unsigned int mem_mb, unsigned int vcpus, uint32_t *domid,
+               char *err, size_t errlen);
+int xkt_build_into(xc_interface *xch, uint32_t domid, const char *kernel, unsigned int mem_mb,
+                   const char *cmdline, char *err, size_t errlen);
+
+/* With XenStore (as libxl does): event channels for the console and
+ * xenstore rings are allocated before the build, and after it the
+ * domain's entries are written (name, domid, console/{ring-ref,port,
+ * type}, store/{ring-ref,port}).  Set before xkt_build*. */
+void xkt_use_xenstore(int on);
+
 /* The console ring's current producer index. */
 uint32_t xkt_console_index(xc_interface *xch);
 

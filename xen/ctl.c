@@ -295,10 +295,10 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->max_node_id = 0;
     pi->cpu_khz = hv.tsc_khz;
     pi->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
-    pthread_mutex_lock(&hv.lock);
+    pthread_mutex_lock(&hv.mem_lock);
     pi->total_pages = hv.host_pages;
     pi->free_pages = hv.budget_pages - hv.used_pages;
-    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_unlock(&hv.mem_lock);
     pi->max_mfn = hv.host_pages ? hv.host_pages - 1 : 0;
     for (uint32_t i = 0; i < hv.supported_cpuid->nent; i++) {
         const struct kvm_cpuid_entry2 *e = &hv.supported_cpuid->entries[i];
@@ -435,12 +435,12 @@ static void do_memop(const uint8_t *p, size_t len, struct reply *r)
             rc = -ESRCH;
             break;
         }
-        pthread_mutex_lock(&hv.lock);
+        pthread_mutex_lock(&hv.mem_lock);
         if (mo.cmd == XENMEM_current_reservation)
             rc = (int)d->tot_pages;
         else if (mo.cmd == XENMEM_maximum_reservation)
             rc = (int)(d->is_privileged ? d->tot_pages : d->max_pages);
-        pthread_mutex_unlock(&hv.lock);
+        pthread_mutex_unlock(&hv.mem_lock);
         if (mo.cmd == XENMEM_maximum_gpfn)
             rc = d->is_privileged ? (int)(hv.host_pages - 1) : (int)domain_max_gpfn(d);
         break;

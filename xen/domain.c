@@ -359,9 +359,11 @@ int domain_destroy(struct domain *d)
         hv.domains[d->domid] = NULL;
         hv.nr_domains--;
     }
+    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_lock(&hv.mem_lock);
     hv.used_pages -= d->tot_pages;
     d->tot_pages = 0;
-    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_unlock(&hv.mem_lock);
 
     if (d->vm_fd >= 0) {
         close(d->vm_fd);
@@ -564,10 +566,10 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     }
     pthread_mutex_unlock(&d->lock);
     info->flags = flags;
-    pthread_mutex_lock(&hv.lock);
+    pthread_mutex_lock(&hv.mem_lock);
     info->tot_pages = d->tot_pages;
     info->max_pages = d->is_privileged ? d->tot_pages : d->max_pages;
-    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_unlock(&hv.mem_lock);
     info->shared_info_frame = d->shared_info_gfn == ~0ULL ? 0 : d->shared_info_gfn;
     info->cpu_time = cpu;
     info->ssidref = 0;
@@ -589,23 +591,23 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t nr)
     /* Refuse to populate over anything already there. */
     if (!p2m_range_free(&d->p2m, gfn, nr))
         return -EBUSY;
-    pthread_mutex_lock(&hv.lock);
+    pthread_mutex_lock(&hv.mem_lock);
     if (d->tot_pages + nr > d->max_pages) {
-        pthread_mutex_unlock(&hv.lock);
+        pthread_mutex_unlock(&hv.mem_lock);
         xk_log(XK_LOG_WARN, "d%u: over-allocation: %llu + %llu pages > max %llu", d->domid,
                (unsigned long long)d->tot_pages, (unsigned long long)nr,
                (unsigned long long)d->max_pages);
         return -ENOMEM;
     }
     if (hv.used_pages + nr > hv.budget_pages) {
-        pthread_mutex_unlock(&hv.lock);
+        pthread_mutex_unlock(&hv.mem_lock);
         xk_log(XK_LOG_WARN, "d%u: host memory budget exhausted (%llu of %llu pages used)",
                d->domid, (unsigned long long)hv.used_pages, (unsigned long long)hv.budget_pages);
         return -ENOMEM;
     }
     hv.used_pages += nr;
     d->tot_pages += nr;
-    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_unlock(&hv.mem_lock);
 
     pthread_mutex_lock(&d->lock);
     rc = mem_alloc_locked(d, nr, &off);
@@ -614,10 +616,10 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t nr)
         rc = p2m_set(&d->p2m, gfn, nr, off, (uint64_t)(uintptr_t)(d->mem_base + off), P2M_RAM,
                      NULL);
     if (rc < 0) {
-        pthread_mutex_lock(&hv.lock);
+        pthread_mutex_lock(&hv.mem_lock);
         hv.used_pages -= nr;
         d->tot_pages -= nr;
-        pthread_mutex_unlock(&hv.lock);
+        pthread_mutex_unlock(&hv.mem_lock);
     }
     return rc;
 }
@@ -628,9 +630,9 @@ int domain_set_maxmem(struct domain *d, uint64_t max_kb)
 
     if (d->is_privileged)
         return -EINVAL;
-    pthread_mutex_lock(&hv.lock);
+    pthread_mutex_lock(&hv.mem_lock);
     d->max_pages = pages;
-    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_unlock(&hv.mem_lock);
     return 0;
 }
 
@@ -652,10 +654,10 @@ int domain_alloc_xen_page(struct domain *d, uint64_t *off)
 void domain_drop_ram(struct domain *d, uint64_t off, uint64_t pages)
 {
     mem_release(d, off, pages);
-    pthread_mutex_lock(&hv.lock);
+    pthread_mutex_lock(&hv.mem_lock);
     d->tot_pages -= pages;
     hv.used_pages -= pages;
-    pthread_mutex_unlock(&hv.lock);
+    pthread_mutex_unlock(&hv.mem_lock);
 }
 
 int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn)

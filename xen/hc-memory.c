@@ -135,12 +135,12 @@ long do_memory_op(struct vcpu *v, struct hcall *h)
         rc = domid_arg(v, h, &d);
         if (rc < 0)
             return rc;
-        pthread_mutex_lock(&hv.lock);
+        pthread_mutex_lock(&hv.mem_lock);
         if (cmd == XENMEM_current_reservation)
             rc = (long)d->tot_pages;
         else if (cmd == XENMEM_maximum_reservation)
             rc = (long)d->max_pages;
-        pthread_mutex_unlock(&hv.lock);
+        pthread_mutex_unlock(&hv.mem_lock);
         if (cmd == XENMEM_maximum_gpfn)
             rc = (long)domain_max_gpfn(d);
         return rc;

@@ -29,6 +29,7 @@
 
 struct hv hv = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
+    .mem_lock = PTHREAD_MUTEX_INITIALIZER,
     .kvm_fd = -1,
     .notify_fd = -1,
 };

@@ -63,6 +63,7 @@ void time_update_vcpu(struct vcpu *v)
         return;
     vi = event_vcpu_info(v);
     t = (struct vcpu_time_info *)(vi + time_off(d->ev.compat));
+    vcpu_sync_tsc(v);
     uint64_t now = time_system_ns();
     uint64_t tsc = (uint64_t)((int64_t)__rdtsc() + v->tsc_offset);
 

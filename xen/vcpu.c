@@ -174,6 +174,18 @@ static int get_msr(struct vcpu *v, uint32_t index, uint64_t *value)
     return 0;
 }
 
+/* Measures the guest TSC's offset from the host's now: KVM may move it
+ * (e.g. when the host TSC is not trusted across CPUs). */
+void vcpu_sync_tsc(struct vcpu *v)
+{
+    uint64_t before = __rdtsc(), guest_tsc, after;
+
+    if (get_msr(v, 0x10 /* IA32_TSC */, &guest_tsc) < 0)
+        return;
+    after = __rdtsc();
+    v->tsc_offset = (int64_t)(guest_tsc - (before + (after - before) / 2));
+}
+
 int vcpu_create(struct domain *d, unsigned int id)
 {
     struct vcpu *v = calloc(1, sizeof(*v));
@@ -303,6 +315,12 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/* While an interrupt waits for the guest to open its interrupt window,
+ * the vCPU is also kicked at this interval to look again: some nested
+ * KVMs deliver the window exit late.  With prompt window exits the kick
+ * is never needed (the window is usually open long before). */
+#define WINDOW_POLL_NS 200000ULL
+
 /* Fires due LAPIC and guest timers and re-arms the host timer for the
  * next deadline. */
 static void check_timers(struct vcpu *v)
@@ -311,6 +329,8 @@ static void check_timers(struct vcpu *v)
     uint64_t next = vlapic_timer_check(&v->lapic, now);
 
     next = min_deadline(next, time_check_timers(v, now));
+    if (v->run->request_interrupt_window)
+        next = min_deadline(next, now + WINDOW_POLL_NS);
     host_timer_arm(v, next);
 }
 
@@ -636,6 +656,8 @@ static void deliver_interrupts(struct vcpu *v)
     } else {
         r->request_interrupt_window = 1;
     }
+    if (r->request_interrupt_window)
+        host_timer_arm(v, min_deadline(next_deadline(v), xk_now_ns() + WINDOW_POLL_NS));
 }
 
 /* Handles one exit.  Returns false when the thread should re-check

@@ -5,8 +5,8 @@
  * - The main thread runs the control socket (ctl.c) and owns the domain
  *   table: only it creates and destroys domains, so it may read the table
  *   without a lock.  hv.lock protects the table against readers on other
- *   threads (vCPU threads look up domains for cross-domain operations) and
- *   the global page accounting (hv.used_pages).
+ *   threads (vCPU threads look up domains for cross-domain operations);
+ *   hv.mem_lock, a leaf lock, the page accounting.
  * - One thread per vCPU (vcpu.c) runs KVM_RUN and handles that vCPU's exits,
  *   including its hypercalls.  A vCPU thread touches its own vcpu freely;
  *   everything shared within a domain goes through d->lock.
@@ -14,7 +14,8 @@
  *   dying), the vCPU quiescence counters, the parameters and the p2m.
  *   d->cond is signalled on every vCPU state change.
  * - The console ring has its own lock (console.c).
- * Lock order: hv.lock, then d->lock, then the console lock.
+ * Lock order: hv.lock, then evtchn_lock or gnttab_lock, then d->lock, then
+ * the p2m, console and mem locks (leaves).
  */
 #ifndef XK_XEN_H
 #define XK_XEN_H
@@ -180,8 +181,8 @@ struct domain {
     struct uart16550 *uart;          /* HVM-type domains only */
     uint64_t unclaimed_logged;       /* rate limit for unclaimed accesses */
     uint64_t unclaimed_count;
-    uint64_t tot_pages;              /* RAM pages (hv.lock) */
-    uint64_t max_pages;              /* hv.lock */
+    uint64_t tot_pages;              /* RAM pages (hv.mem_lock) */
+    uint64_t max_pages;              /* hv.mem_lock */
     uint64_t shared_info_off;        /* memfd offset of the shared info page */
     uint64_t shared_info_gfn;        /* where the guest mapped it, or ~0 */
 
@@ -212,8 +213,9 @@ struct hv {
     uint32_t tsc_khz;
     struct kvm_cpuid2 *supported_cpuid;
 
-    pthread_mutex_t lock;
-    uint64_t used_pages;             /* hv.lock */
+    pthread_mutex_t lock;            /* the domain table */
+    pthread_mutex_t mem_lock;        /* page accounting: used_pages, tot/max_pages */
+    uint64_t used_pages;             /* hv.mem_lock */
     struct domain *domains[DOMID_FIRST_RESERVED];   /* hv.lock for readers off the main thread */
     unsigned int nr_domains;
     domid_t next_domid;
@@ -326,6 +328,7 @@ int vcpu_set_hvm_context(struct vcpu *v, const void *hw_cpu /* struct hvm_hw_cpu
 int vcpu_get_hvm_context(struct vcpu *v, void *hw_cpu /* struct hvm_hw_cpu */);
 void vcpu_dump_regs(struct vcpu *v, const char *why);
 void vcpu_signals_init(void);
+void vcpu_sync_tsc(struct vcpu *v);
 /* True when the vCPU thread should drop what it is doing (a long
  * hypercall) because the domain is stopping. */
 bool vcpu_should_yield(struct vcpu *v);
