@@ -468,6 +468,9 @@ struct xsd_store {
     unsigned long quota[XSD_Q_COUNT];
     unsigned long quota_soft_memory;
     uint64_t watch_event_timeout_ms;
+    /* CONTROL may write reports to files (memreport FILE); off in the
+     * fuzz target, which must not write files. */
+    bool no_file_output;
     /* Watch events queued for unprivileged connections, which expire:
      * the daemon runs its expiry timer only while there are some. */
     unsigned long timed_events;

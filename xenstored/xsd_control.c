@@ -172,6 +172,10 @@ static int ctl_memreport(struct xsd_req *r, unsigned argc, const char *const *ar
     GString *g = memreport(r->store);
 
     if (argc >= 1 && argv[0][0]) {
+        if (r->store->no_file_output) {
+            g_string_free(g, TRUE);
+            return EACCES;
+        }
         FILE *f = fopen(argv[0], "w");
 
         if (!f) {

@@ -37,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     xk_log_set_level(XK_LOG_ERROR);
     s = xsd_store_new(true);
+    s->no_file_output = true;
     /* Small quotas, so that refusals are reached. */
     s->quota[XSD_Q_NODES] = 40;
     s->quota[XSD_Q_WATCHES] = 8;
