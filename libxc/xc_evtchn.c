@@ -150,16 +150,43 @@ static int take_pending(xenevtchn_handle *h)
     return -1;
 }
 
+static bool any_pending(xenevtchn_handle *h)
+{
+    for (unsigned w = 0; w < XK_EVTCHN_DOM0_PORTS / 64; w++)
+        if (__atomic_load_n(&h->shared->pending[w], __ATOMIC_ACQUIRE))
+            return true;
+    return false;
+}
+
+/* The descriptor stays readable exactly while a port is pending: the
+ * signal is consumed here, and given again when ports remain. */
 xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *h)
 {
+    int fl = fcntl(h->event_fd, F_GETFL);
+    bool blocking = !(fl & O_NONBLOCK);
+    uint64_t cnt, one = 1;
+
     for (;;) {
-        uint64_t cnt;
-        int port = take_pending(h);
-        if (port >= 0)
-            return port;
+        /* Consume the signal without blocking, then look. */
+        if (blocking)
+            fcntl(h->event_fd, F_SETFL, fl | O_NONBLOCK);
         ssize_t r = read(h->event_fd, &cnt, sizeof(cnt));
-        if (r < 0 && errno != EINTR)
-            return -1;          /* EAGAIN on a non-blocking descriptor */
+        if (blocking)
+            fcntl(h->event_fd, F_SETFL, fl);
+        (void)r;
+        int port = take_pending(h);
+        if (port >= 0) {
+            if (any_pending(h) && write(h->event_fd, &one, sizeof(one)) < 0)
+                return -1;
+            return port;
+        }
+        if (!blocking) {
+            errno = EAGAIN;
+            return -1;
+        }
+        /* Nothing pending: wait for xen's next signal. */
+        if (read(h->event_fd, &cnt, sizeof(cnt)) < 0 && errno != EINTR)
+            return -1;
     }
 }
 

@@ -81,6 +81,11 @@ static int xs_setup(uint32_t d, const struct xc_dom_image *dom, char *err, size_
             goto out;
         }
     }
+    /* Tell xenstored about the domain and its ring. */
+    if (!xs_introduce_domain(xs, d, dom->xenstore_pfn, dom->xenstore_evtchn)) {
+        snprintf(err, errlen, "xs_introduce_domain: %s", strerror(errno));
+        goto out;
+    }
     rc = 0;
 out:
     xs_close(xs);
