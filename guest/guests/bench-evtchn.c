@@ -5,8 +5,9 @@
  *   role=client peer=A port=P [rounds=N] [timeout=S]
  *
  * (rounds 2000 plus 20 unmeasured, timeout 60 s; both sides need the same
- * rounds), and the kit's evtchn_wait=irq|poll|spin and upcall=... to
- * choose how events are waited for.  The server prints
+ * rounds), and the kit's evtchn_wait=irq|poll|spin, upcall=... and
+ * evtchn_abi=2l|fifo to choose how events are delivered and waited for.
+ * The server prints
  *
  *   bench-evtchn: server ready domid=A peer=B port=P
  *
@@ -16,7 +17,7 @@
  * (send, then wait for it on the other end), with the same wait method:
  *
  *   bench-evtchn: rounds=N tsc_khz=K rtt_median_cycles=M rtt_min_cycles=A
- *   rtt_max_cycles=B self_notify_cycles=S wait=W upcall=U
+ *   rtt_max_cycles=B self_notify_cycles=S wait=W upcall=U abi=A
  *   bench-evtchn: server done rounds=N
  *
  * (the client's line is one line).  Failures: "bench-evtchn: FAIL: ..."
@@ -26,8 +27,6 @@
 #define P "bench-evtchn: "
 #define WARMUP 20
 
-static const char *const upcalls[] = {"none", "callback", "percpu"};
-static const char *const waits[] = {"irq", "poll", "spin"};
 
 static int skip_or_fail(const char *what, long rc)
 {
@@ -180,9 +179,10 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
                 &self_med, &smn, &smx))
         return 1;
     printf(P "rounds=%lu tsc_khz=%u rtt_median_cycles=%lu rtt_min_cycles=%lu "
-             "rtt_max_cycles=%lu self_notify_cycles=%lu wait=%s upcall=%s\n",
-           rounds, kit_tsc_khz(), med, mn, mx, self_med, waits[kit_wait_mode],
-           upcalls[kit_upcall_mode]);
+             "rtt_max_cycles=%lu self_notify_cycles=%lu wait=%s upcall=%s "
+             "abi=%s\n",
+           rounds, kit_tsc_khz(), med, mn, mx, self_med, kit_wait_name(),
+           kit_upcall_name(), kit_evtchn_abi_name());
     kit_evtchn_close((unsigned int)lb);
     kit_evtchn_close((unsigned int)la);
     kit_evtchn_close((unsigned int)port);

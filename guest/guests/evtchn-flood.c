@@ -7,7 +7,7 @@
  *   evtchn-flood: cycle C ports=N highest=H then -ENOSPC
  *   evtchn-flood: flood pairs=K rounds=R events=E
  *   evtchn-flood: masked sends=S delivered after unmask=K
- *   evtchn-flood: OK ports=N highest=H cycles=C pairs=K rounds=R
+ *   evtchn-flood: OK ports=N highest=H cycles=C pairs=K rounds=R abi=A
  *
  * Cycle: EVTCHNOP_alloc_unbound (remote DOMID_SELF) until it fails, which
  * must be with -ENOSPC, below the 2-level limit of 4096 ports and at
@@ -362,7 +362,7 @@ int guest_main(void)
         return 1;
     }
     printf("evtchn-flood: OK ports=%ld highest=%u cycles=%lu pairs=%lu "
-           "rounds=%lu\n",
-           n0, hi0, cycles, pairs, rounds);
+           "rounds=%lu abi=%s\n",
+           n0, hi0, cycles, pairs, rounds, kit_evtchn_abi_name());
     return 0;
 }

@@ -7,7 +7,7 @@
  * (rounds 1000, timeout 30 s; both sides need the same rounds).  The
  * server allocates an unbound port for domain B and prints
  *
- *   evtchn-pingpong: server ready domid=A peer=B port=P upcall=U
+ *   evtchn-pingpong: server ready domid=A peer=B port=P upcall=U abi=A
  *
  * the client binds to (A, P), checks EVTCHNOP_status on its end
  * (interdomain, peer A, remote port P), sends a hello, and after the
@@ -25,8 +25,6 @@
 #include "kit.h"
 
 #define P "evtchn-pingpong: "
-
-static const char *const upcalls[] = {"none", "callback", "percpu"};
 
 static int skip_or_fail(const char *what, long rc)
 {
@@ -54,8 +52,8 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
         return 1;
     }
     seen = kit_evtchn_count((unsigned int)port);
-    printf(P "server ready domid=%d peer=%u port=%d upcall=%s\n", kit_domid(),
-           peer, port, upcalls[kit_upcall_mode]);
+    printf(P "server ready domid=%d peer=%u port=%d upcall=%s abi=%s\n",
+           kit_domid(), peer, port, kit_upcall_name(), kit_evtchn_abi_name());
     if (kit_evtchn_wait((unsigned int)port, &seen, deadline)) {
         printf(P "FAIL: no hello from d%u on port %d\n", peer, port);
         return 1;
@@ -120,8 +118,9 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
         return 1;
     }
     printf(P "client bound domid=%d peer=%u port=%u local_port=%d "
-             "upcall=%s\n",
-           kit_domid(), peer, rport, port, upcalls[kit_upcall_mode]);
+             "upcall=%s abi=%s\n",
+           kit_domid(), peer, rport, port, kit_upcall_name(),
+           kit_evtchn_abi_name());
     for (i = 0; i <= rounds; i++) { /* the hello, then rounds */
         rc = kit_evtchn_send((unsigned int)port);
         if (rc) {

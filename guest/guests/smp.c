@@ -3,7 +3,7 @@
  * the vCPUs with INIT/SIPI through the local APIC and a real-mode
  * trampoline), rounds=N (10), timeout=S (10).
  *
- *   smp: vcpus=N method=M upcall=U
+ *   smp: vcpus=N method=M upcall=U abi=A
  *   smp: vcpu I up                        (one per vCPU, from that vCPU)
  *   smp: ipi round robin ok vcpus=N rounds=R
  *   smp: OK vcpus=N
@@ -100,7 +100,6 @@ int guest_main(void)
     unsigned int i;
     long rc;
     static const char *const methods[] = {"vcpuop64", "vcpuop32", "sipi"};
-    static const char *const upcalls[] = {"none", "callback", "percpu"};
 
     kit_cmdline_u64("rounds", &rounds);
     kit_cmdline_u64("timeout", &timeout);
@@ -127,8 +126,8 @@ int guest_main(void)
         return 1;
     }
     nr_cpus = (unsigned int)n;
-    printf("smp: vcpus=%u method=%s upcall=%s\n", nr_cpus, methods[method],
-           upcalls[kit_upcall_mode]);
+    printf("smp: vcpus=%u method=%s upcall=%s abi=%s\n", nr_cpus,
+           methods[method], kit_upcall_name(), kit_evtchn_abi_name());
     deadline = kit_now_ns() + timeout * 1000000000ull;
 
     printf("smp: vcpu %u up\n", kit_cpu_id());

@@ -10,6 +10,16 @@
  * upcall_pending is set again.  Each vCPU handles only the ports the kit
  * bound to it (others of the same word belong to another vCPU's upcall).
  *
+ * FIFO ABI (evtchn_abi=fifo): each port has a 32-bit event word in the
+ * event array pages (PENDING, MASKED, LINKED, BUSY, a 17-bit LINK); the
+ * hypervisor links pending unmasked events into per-vCPU queues, one per
+ * priority, sets the queue's bit in the vCPU's control block READY word
+ * and upcall_pending.  The dispatcher swaps READY with zero and takes
+ * events off the highest-priority queue first: the next port is the head
+ * it kept (or, when it has none, the head in the control block), and
+ * unlinking it (clearing LINKED and LINK together with cmpxchg) gives the
+ * following one; a queue whose link ends is done.
+ *
  * Upcall: the per-vCPU vector (HVMOP_set_evtchn_upcall_vector, through the
  * local APIC, so the handler EOIs it) or the domain's callback vector
  * (HVM_PARAM_CALLBACK_IRQ type vector: injected while upcall_pending is
@@ -33,8 +43,18 @@ static struct port_slot slots[KIT_EVTCHN_MAX];
 
 int kit_upcall_mode = KIT_UPCALL_NONE;
 int kit_wait_mode = KIT_WAIT_IRQ;
+int kit_evtchn_abi = KIT_EVTCHN_2L;
 long kit_upcall_error;
+long kit_fifo_error;
 static int evtchn_ready;
+
+/* FIFO: the event array, 1024 words a page */
+#define FIFO_PER_PAGE (KIT_PAGE_SIZE / sizeof(event_word_t))
+#define FIFO_P (1u << EVTCHN_FIFO_PENDING)
+#define FIFO_M (1u << EVTCHN_FIFO_MASKED)
+#define FIFO_L (1u << EVTCHN_FIFO_LINKED)
+static volatile event_word_t *fifo_pages[KIT_EVTCHN_MAX / FIFO_PER_PAGE];
+static unsigned int fifo_words;
 
 extern char kit_upcall_entry[];
 void kit_evtchn_upcall_irq(void);
@@ -50,6 +70,73 @@ static volatile uint64_t *pending_words(void)
 static volatile uint64_t *mask_words(void)
 {
     return (volatile uint64_t *)kit_shared_info->evtchn_mask;
+}
+
+const char *kit_upcall_name(void)
+{
+    static const char *const n[] = {"none", "callback", "percpu"};
+
+    return n[kit_upcall_mode];
+}
+
+const char *kit_wait_name(void)
+{
+    static const char *const n[] = {"irq", "poll", "spin"};
+
+    return n[kit_wait_mode];
+}
+
+const char *kit_evtchn_abi_name(void)
+{
+    return kit_evtchn_abi == KIT_EVTCHN_FIFO ? "fifo" : "2l";
+}
+
+static volatile event_word_t *fifo_word(unsigned int port)
+{
+    if (port >= fifo_words)
+        return NULL;
+    return &fifo_pages[port / FIFO_PER_PAGE][port % FIFO_PER_PAGE];
+}
+
+/* The calling vCPU's control block (EVTCHNOP_init_control). */
+static long fifo_init_cpu(struct kit_cpu *c)
+{
+    struct evtchn_fifo_control_block *cb = kit_page_alloc(1);
+    struct evtchn_init_control op = {
+        .control_gfn = (uintptr_t)cb >> KIT_PAGE_SHIFT,
+        .offset = 0,
+        .vcpu = c->id,
+    };
+    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &op);
+
+    if (!rc) {
+        memset(c->fifo_head, 0, sizeof(c->fifo_head));
+        c->fifo_cb = cb;
+    }
+    return rc;
+}
+
+/* One more event array page, every port in it masked first. */
+static long fifo_expand(void)
+{
+    unsigned int n = fifo_words / FIFO_PER_PAGE, i;
+    event_word_t *page;
+    struct evtchn_expand_array op;
+    long rc;
+
+    if (n >= KIT_ARRAY_SIZE(fifo_pages))
+        return -XEN_ENOSPC;
+    page = kit_page_alloc(1);
+    for (i = 0; i < FIFO_PER_PAGE; i++)
+        page[i] = FIFO_M;
+    op.array_gfn = (uintptr_t)page >> KIT_PAGE_SHIFT;
+    rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &op);
+    if (rc)
+        return rc;
+    fifo_pages[n] = page;
+    kit_barrier();
+    fifo_words += FIFO_PER_PAGE;
+    return 0;
 }
 
 static int word_is(const char *v, size_t len, const char *word)
@@ -132,6 +219,21 @@ long kit_evtchn_init(void)
         kit_wait_mode = KIT_WAIT_POLL;
     else if (word_is(v, len, "spin"))
         kit_wait_mode = KIT_WAIT_SPIN;
+
+    /* FIFO before any port is bound: events pending at the switch are
+     * not carried over (event_channel.h) */
+    v = kit_cmdline_get("evtchn_abi", &len);
+    if (word_is(v, len, "fifo")) {
+        rc = fifo_init_cpu(c);
+        if (rc) {
+            kit_fifo_error = rc; /* the 2-level ABI stays */
+        } else {
+            kit_evtchn_abi = KIT_EVTCHN_FIFO;
+            rc = fifo_expand();
+            if (rc)
+                return rc; /* FIFO without an event array: no events */
+        }
+    }
     evtchn_ready = 1;
     return 0;
 }
@@ -139,13 +241,73 @@ long kit_evtchn_init(void)
 long kit_evtchn_init_cpu(void)
 {
     struct kit_cpu *c = kit_this_cpu();
+    long rc = 0;
 
     if (!kit_shared_info)
         return -XEN_EINVAL;
+
     c->vi = &kit_shared_info->vcpu_info[c->id];
-    if (kit_upcall_mode == KIT_UPCALL_PERCPU)
-        return register_vector(c->id);
-    return 0;
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO)
+        rc = fifo_init_cpu(c);
+    if (!rc && kit_upcall_mode == KIT_UPCALL_PERCPU)
+        rc = register_vector(c->id);
+    return rc;
+}
+
+/* The event a FIFO queue's head names: handled when pending and not
+ * masked.  Its successor becomes the head we keep; when there is none,
+ * the queue is done (its bit leaves *ready). */
+static unsigned int fifo_consume(struct kit_cpu *c, unsigned int q,
+                                 uint32_t *ready)
+{
+    uint32_t port = c->fifo_head[q];
+    volatile event_word_t *w;
+    event_word_t old, next;
+
+    if (!port)
+        port = __atomic_load_n(&c->fifo_cb->head[q], __ATOMIC_ACQUIRE);
+    w = fifo_word(port);
+    if (!port || !w) {
+        *ready &= ~(1u << q);
+        c->fifo_head[q] = 0;
+        return 0;
+    }
+    /* unlink: LINKED and LINK go together, whatever else changes */
+    old = *w;
+    do
+        next = old & ~(FIFO_L | EVTCHN_FIFO_LINK_MASK);
+    while (!__atomic_compare_exchange_n(w, &old, next, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST));
+    next = old & EVTCHN_FIFO_LINK_MASK;
+    c->fifo_head[q] = next;
+    if (!next)
+        *ready &= ~(1u << q);
+    if ((old & (FIFO_P | FIFO_M)) != FIFO_P || port >= KIT_EVTCHN_MAX ||
+        !(__atomic_fetch_and(w, ~FIFO_P, __ATOMIC_SEQ_CST) & FIFO_P))
+        return 0;
+    slots[port].count++;
+    if (slots[port].fn)
+        slots[port].fn(port, slots[port].arg);
+    return 1;
+}
+
+static unsigned int fifo_upcall(struct kit_cpu *c)
+{
+    volatile struct vcpu_info *vi = c->vi;
+    unsigned int n = 0;
+
+    while (vi->evtchn_upcall_pending) {
+        uint32_t ready;
+
+        vi->evtchn_upcall_pending = 0;
+        ready = __atomic_exchange_n(&c->fifo_cb->ready, 0, __ATOMIC_SEQ_CST);
+        while (ready) {
+            n += fifo_consume(c, (unsigned int)__builtin_ctz(ready), &ready);
+            ready |= __atomic_exchange_n(&c->fifo_cb->ready, 0,
+                                         __ATOMIC_SEQ_CST);
+        }
+    }
+    return n;
 }
 
 unsigned int kit_evtchn_do_upcall(void)
@@ -157,9 +319,11 @@ unsigned int kit_evtchn_do_upcall(void)
 
     if (!vi)
         return 0;
+    c->upcalls++;
+    if (c->fifo_cb)
+        return fifo_upcall(c);
     pend = pending_words();
     mask = mask_words();
-    c->upcalls++;
     while (vi->evtchn_upcall_pending) {
         uint64_t sel;
 
@@ -209,14 +373,49 @@ void kit_evtchn_poll(void)
 
 void kit_evtchn_mask(unsigned int port)
 {
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO) {
+        volatile event_word_t *w = fifo_word(port);
+
+        if (w)
+            __atomic_fetch_or(w, FIFO_M, __ATOMIC_SEQ_CST);
+        return;
+    }
     if (port < KIT_EVTCHN_MAX && kit_shared_info)
         kit_test_and_set_bit(&mask_words()[WORD(port)], BIT(port));
+}
+
+/* FIFO: the mask is cleared here only while the event is not pending;
+ * a pending one stays masked and EVTCHNOP_unmask clears it and links the
+ * event. */
+static void fifo_unmask(unsigned int port)
+{
+    volatile event_word_t *w = fifo_word(port);
+    event_word_t old;
+
+    if (!w)
+        return;
+    old = *w;
+    while (old & FIFO_M) {
+        if (old & FIFO_P) {
+            struct evtchn_unmask op = {.port = port};
+
+            HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &op);
+            return;
+        }
+        if (__atomic_compare_exchange_n(w, &old, old & ~FIFO_M, 0,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return;
+    }
 }
 
 void kit_evtchn_unmask(unsigned int port)
 {
     volatile uint64_t *m;
 
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO) {
+        fifo_unmask(port);
+        return;
+    }
     if (port >= KIT_EVTCHN_MAX || !kit_shared_info)
         return;
     m = &mask_words()[WORD(port)];
@@ -234,18 +433,35 @@ void kit_evtchn_unmask(unsigned int port)
 
 void kit_evtchn_clear(unsigned int port)
 {
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO) {
+        volatile event_word_t *w = fifo_word(port);
+
+        if (w)
+            __atomic_fetch_and(w, ~FIFO_P, __ATOMIC_SEQ_CST);
+        return;
+    }
     if (port < KIT_EVTCHN_MAX && kit_shared_info)
         kit_test_and_clear_bit(&pending_words()[WORD(port)], BIT(port));
 }
 
 int kit_evtchn_is_pending(unsigned int port)
 {
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO) {
+        volatile event_word_t *w = fifo_word(port);
+
+        return w && (*w & FIFO_P);
+    }
     return port < KIT_EVTCHN_MAX && kit_shared_info &&
            (pending_words()[WORD(port)] >> BIT(port)) & 1;
 }
 
 int kit_evtchn_is_masked(unsigned int port)
 {
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO) {
+        volatile event_word_t *w = fifo_word(port);
+
+        return !w || (*w & FIFO_M);
+    }
     return port < KIT_EVTCHN_MAX && kit_shared_info &&
            (mask_words()[WORD(port)] >> BIT(port)) & 1;
 }
@@ -275,6 +491,10 @@ static int bound(long rc, evtchn_port_t port, unsigned int vcpu,
         return (int)rc;
     if (port == 0 || port >= KIT_EVTCHN_MAX)
         return -XEN_ERANGE;
+    /* FIFO: the event array must reach the port (its word masked) */
+    while (kit_evtchn_abi == KIT_EVTCHN_FIFO && port >= fifo_words)
+        if ((rc = fifo_expand()))
+            return (int)rc;
     slot_set(port, vcpu, fn, arg);
     kit_evtchn_unmask(port);
     return (int)port;
@@ -321,8 +541,13 @@ int kit_evtchn_bind_ipi(unsigned int vcpu, kit_evtchn_handler_t fn, void *arg)
 long kit_evtchn_attach(unsigned int port, unsigned int vcpu,
                        kit_evtchn_handler_t fn, void *arg)
 {
+    long rc;
+
     if (port == 0 || port >= KIT_EVTCHN_MAX || !kit_shared_info)
         return -XEN_EINVAL;
+    while (kit_evtchn_abi == KIT_EVTCHN_FIFO && port >= fifo_words)
+        if ((rc = fifo_expand()))
+            return rc;
     slot_set(port, vcpu, fn, arg);
     kit_evtchn_unmask(port);
     return 0;

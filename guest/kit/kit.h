@@ -160,6 +160,10 @@ struct kit_cpu {
     volatile uint64_t upcalls;    /* upcalls taken (interrupt or by hand) */
     void (*entry)(unsigned int);  /* AP: the function it runs */
     void *stack;                  /* AP: its stack */
+    /* FIFO event channels: the control block, and the head of each queue
+     * as far as this vCPU consumed it (0: read it from the block). */
+    struct evtchn_fifo_control_block *fifo_cb;
+    uint32_t fifo_head[EVTCHN_FIFO_MAX_QUEUES];
 };
 extern struct kit_cpu kit_cpus[KIT_MAX_CPUS];
 
@@ -200,7 +204,8 @@ int kit_smp_method_parse(const char *s, size_t len);
 
 /* --- event channels (evtchn.c): the 2-level ABI --- */
 
-#define KIT_EVTCHN_MAX 4096     /* ports of the 64-bit 2-level ABI */
+#define KIT_EVTCHN_MAX 4096     /* ports the kit handles: the 64-bit 2-level
+                                 * ABI's (with FIFO, higher ones are refused) */
 #define KIT_UPCALL_VECTOR 0xf3
 
 /* Called from the upcall, interrupts disabled, on the vCPU the port is
@@ -217,20 +222,33 @@ enum kit_wait_mode {
     KIT_WAIT_POLL, /* SCHEDOP_poll on the port, interrupts off */
     KIT_WAIT_SPIN, /* interrupts off, spin on upcall_pending */
 };
+enum kit_evtchn_abi {
+    KIT_EVTCHN_2L,   /* bitmaps in shared info */
+    KIT_EVTCHN_FIFO, /* per-vCPU control blocks, event array pages */
+};
 extern struct shared_info *kit_shared_info; /* NULL until mapped */
 extern int kit_upcall_mode;  /* enum kit_upcall_mode */
 extern int kit_wait_mode;    /* enum kit_wait_mode */
+extern int kit_evtchn_abi;   /* enum kit_evtchn_abi */
 extern long kit_upcall_error; /* why the preferred upcall was not used */
+extern long kit_fifo_error;   /* why evtchn_abi=fifo fell back to 2-level */
 
 /* Maps shared info, masks every port, installs the upcall handler and
  * registers the upcall: command line upcall=percpu|callback|none (default:
  * percpu when CPUID offers XEN_HVM_CPUID_UPCALL_VECTOR, else callback;
- * percpu falls back to callback when the hypercall fails), and
- * evtchn_wait=irq|poll|spin (default irq; spin when upcall=none).  Returns
- * 0 or the error of the shared info mapping.  Idempotent. */
+ * percpu falls back to callback when the hypercall fails),
+ * evtchn_wait=irq|poll|spin (default irq; spin when upcall=none), and
+ * evtchn_abi=2l|fifo (default 2l; fifo falls back to 2l when
+ * EVTCHNOP_init_control fails, as Linux does).  Returns 0 or the error of
+ * the shared info mapping.  Idempotent. */
 long kit_evtchn_init(void);
-/* The same for the calling secondary vCPU (kit_smp_start does it). */
+/* The same for the calling secondary vCPU (kit_smp_start does it): its
+ * upcall vector, its FIFO control block. */
 long kit_evtchn_init_cpu(void);
+/* The names of the modes, for messages ("percpu", "irq", "fifo"...). */
+const char *kit_upcall_name(void);
+const char *kit_wait_name(void);
+const char *kit_evtchn_abi_name(void);
 
 /* Binding: each returns the local port (> 0) or a negative Xen error.
  * The port is set up (handler, vCPU) and unmasked; fn may be NULL (the
