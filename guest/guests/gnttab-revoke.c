@@ -73,7 +73,7 @@ static int server(const struct gnt_args *a)
     int16_t st;
     long rc;
 
-    rc = kit_gnttab_init(1, &st, &step);
+    rc = kit_gnttab_init((a->gref + 2) / 512 + 1, &st, &step); /* reach the ref */
     if (rc == -XEN_ENOSYS)
         return skip_or_fail(step, rc);
     if (rc) {

@@ -72,7 +72,7 @@ static int server(const struct gnt_args *a)
     unsigned int i;
     long rc, bad;
 
-    rc = kit_gnttab_init(1, &st, &step);
+    rc = kit_gnttab_init(a->gref / 512 + 1, &st, &step); /* reach the ref */
     if (rc == -XEN_ENOSYS)
         return skip_or_fail(step, rc);
     if (rc) {

@@ -22,6 +22,8 @@ long kit_gnttab_init(unsigned int nr_frames, int16_t *status,
     *status = GNTST_okay;
     if (table)
         return 0;
+    if (step)
+        *step = "the number of frames (1..32)";
     if (nr_frames == 0 || nr_frames > MAX_FRAMES)
         return -XEN_EINVAL;
     if (step)
