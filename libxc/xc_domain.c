@@ -342,3 +342,122 @@ int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctx
     dc.u.hvmcontext.size = size;
     return xc_domctl(xch, &dc, hvm_ctxt, size, NULL, 0, NULL) < 0 ? -1 : 0;
 }
+
+/* ---- vCPUs ------------------------------------------------------------------- */
+
+int xc_get_max_cpus(xc_interface *xch)
+{
+    xc_physinfo_t pi;
+
+    if (xc_physinfo(xch, &pi) < 0)
+        return -1;
+    return (int)pi.max_cpu_id + 1;
+}
+
+int xc_get_cpumap_size(xc_interface *xch)
+{
+    int n = xc_get_max_cpus(xch);
+
+    return n < 0 ? -1 : (n + 7) / 8;
+}
+
+xc_cpumap_t xc_cpumap_alloc(xc_interface *xch)
+{
+    int sz = xc_get_cpumap_size(xch);
+
+    return sz <= 0 ? NULL : calloc(1, (size_t)sz);
+}
+
+void xc_cpumap_setcpu(int cpu, xc_cpumap_t map)
+{
+    map[cpu / 8] |= (uint8_t)(1u << (cpu % 8));
+}
+
+void xc_cpumap_clearcpu(int cpu, xc_cpumap_t map)
+{
+    map[cpu / 8] &= (uint8_t)~(1u << (cpu % 8));
+}
+
+int xc_cpumap_testcpu(int cpu, xc_cpumap_t map)
+{
+    return !!(map[cpu / 8] & (1u << (cpu % 8)));
+}
+
+static int vcpu_affinity(xc_interface *xch, uint32_t cmd, uint32_t domid, int vcpu,
+                         xc_cpumap_t hard, xc_cpumap_t soft, uint32_t flags)
+{
+    struct xen_domctl dc;
+    int sz = xc_get_cpumap_size(xch);
+    uint8_t *buf;
+    size_t got = 0;
+    int rc;
+
+    if (sz <= 0)
+        return -1;
+    buf = calloc(2, (size_t)sz);
+    if (!buf)
+        return -1;
+    memset(&dc, 0, sizeof(dc));
+    dc.cmd = cmd;
+    dc.domain = (domid_t)domid;
+    dc.u.vcpuaffinity.vcpu = (uint32_t)vcpu;
+    dc.u.vcpuaffinity.flags = flags;
+    dc.u.vcpuaffinity.cpumap_hard.nr_bits = (uint32_t)sz * 8;
+    dc.u.vcpuaffinity.cpumap_soft.nr_bits = (uint32_t)sz * 8;
+    if (cmd == XEN_DOMCTL_setvcpuaffinity) {
+        if (hard && (flags & XEN_VCPUAFFINITY_HARD))
+            memcpy(buf, hard, (size_t)sz);
+        if (soft && (flags & XEN_VCPUAFFINITY_SOFT))
+            memcpy(buf + sz, soft, (size_t)sz);
+    }
+    rc = xc_domctl(xch, &dc, buf, cmd == XEN_DOMCTL_setvcpuaffinity ? 2 * (size_t)sz : 0, buf,
+                   2 * (size_t)sz, &got);
+    if (rc == 0 && got == 2 * (size_t)sz) {
+        if (hard)
+            memcpy(hard, buf, (size_t)sz);
+        if (soft)
+            memcpy(soft, buf + sz, (size_t)sz);
+    }
+    free(buf);
+    return rc < 0 ? -1 : 0;
+}
+
+int xc_vcpu_setaffinity(xc_interface *xch, uint32_t domid, int vcpu,
+                        xc_cpumap_t cpumap_hard_inout, xc_cpumap_t cpumap_soft_inout,
+                        uint32_t flags)
+{
+    return vcpu_affinity(xch, XEN_DOMCTL_setvcpuaffinity, domid, vcpu, cpumap_hard_inout,
+                         cpumap_soft_inout, flags);
+}
+
+int xc_vcpu_getaffinity(xc_interface *xch, uint32_t domid, int vcpu, xc_cpumap_t cpumap_hard,
+                        xc_cpumap_t cpumap_soft, uint32_t flags)
+{
+    return vcpu_affinity(xch, XEN_DOMCTL_getvcpuaffinity, domid, vcpu, cpumap_hard,
+                         cpumap_soft, flags ? flags : XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT);
+}
+
+int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info)
+{
+    struct xen_domctl dc;
+
+    memset(&dc, 0, sizeof(dc));
+    dc.cmd = XEN_DOMCTL_getvcpuinfo;
+    dc.domain = (domid_t)domid;
+    dc.u.getvcpuinfo.vcpu = vcpu;
+    if (xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0)
+        return -1;
+    *info = dc.u.getvcpuinfo;
+    return 0;
+}
+
+int xc_domain_set_time_offset(xc_interface *xch, uint32_t domid, int32_t time_offset_seconds)
+{
+    struct xen_domctl dc;
+
+    memset(&dc, 0, sizeof(dc));
+    dc.cmd = XEN_DOMCTL_settimeoffset;
+    dc.domain = (domid_t)domid;
+    dc.u.settimeoffset.time_offset_seconds = time_offset_seconds;
+    return xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0 ? -1 : 0;
+}

@@ -258,6 +258,89 @@ static void do_domctl(const uint8_t *p, size_t len, struct reply *r)
             r->len = sizeof(dc) + sizeof(struct hvm_hw_cpu);
         break;
     }
+    case XEN_DOMCTL_setvcpuaffinity:
+    case XEN_DOMCTL_getvcpuaffinity: {
+        struct xen_domctl_vcpuaffinity *va = &dc.u.vcpuaffinity;
+        size_t hb = (va->cpumap_hard.nr_bits + 7) / 8, sb = (va->cpumap_soft.nr_bits + 7) / 8;
+        struct vcpu *v;
+        d = guest_domain(dc.domain, &rc);
+        if (!d)
+            break;
+        if (va->vcpu >= d->max_vcpus || !(v = d->vcpus[va->vcpu])) {
+            rc = -ENOENT;
+            break;
+        }
+        if (!(va->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)) ||
+            hb > XK_MAX_PCPUS / 8 || sb > XK_MAX_PCPUS / 8) {
+            rc = -EINVAL;
+            break;
+        }
+        if (dc.cmd == XEN_DOMCTL_setvcpuaffinity) {
+            uint8_t hard[XK_MAX_PCPUS / 8] = { 0 }, soft[XK_MAX_PCPUS / 8] = { 0 };
+            bool any = false;
+            if (in_len != hb + sb) {
+                rc = -EINVAL;
+                break;
+            }
+            memcpy(hard, in, hb);
+            memcpy(soft, in + hb, sb);
+            /* Only online pCPUs count. */
+            for (unsigned i = 0; i < XK_MAX_PCPUS; i++) {
+                if (i >= hv.pcpus) {
+                    hard[i / 8] &= (uint8_t)~(1u << (i % 8));
+                    soft[i / 8] &= (uint8_t)~(1u << (i % 8));
+                } else if (hard[i / 8] & (1u << (i % 8))) {
+                    any = true;
+                }
+            }
+            if ((va->flags & XEN_VCPUAFFINITY_HARD) && !any) {
+                rc = -EINVAL;     /* a vCPU must be able to run somewhere */
+                break;
+            }
+            if (va->flags & XEN_VCPUAFFINITY_HARD)
+                memcpy(v->aff_hard, hard, sizeof(hard));
+            if (va->flags & XEN_VCPUAFFINITY_SOFT)
+                memcpy(v->aff_soft, soft, sizeof(soft));
+            vcpu_apply_affinity(v);
+        }
+        /* OUT: the effective maps (soft within hard). */
+        uint8_t *out = r->data + sizeof(dc);
+        for (size_t i = 0; i < hb; i++)
+            out[i] = v->aff_hard[i];
+        for (size_t i = 0; i < sb; i++)
+            out[hb + i] = v->aff_soft[i] & v->aff_hard[i];
+        r->len = sizeof(dc) + hb + sb;
+        break;
+    }
+    case XEN_DOMCTL_getvcpuinfo: {
+        struct xen_domctl_getvcpuinfo *vi = &dc.u.getvcpuinfo;
+        struct vcpu *v;
+        d = guest_domain(dc.domain, &rc);
+        if (!d)
+            break;
+        if (vi->vcpu >= d->max_vcpus || !(v = d->vcpus[vi->vcpu])) {
+            rc = -ENOENT;
+            break;
+        }
+        pthread_mutex_lock(&d->lock);
+        int m = atomic_load(&v->mode);
+        vi->online = v->online && !v->wait_for_sipi;
+        vi->blocked = vi->online && m == VCPU_BLOCKED;
+        vi->running = vi->online && !d->pause_count && !d->is_shutdown &&
+                      (m == VCPU_IN_GUEST || m == VCPU_OUTSIDE);
+        pthread_mutex_unlock(&d->lock);
+        vi->cpu_time = domain_vcpu_cpu_time(v);
+        int cpu = vcpu_last_cpu(v);
+        vi->cpu = cpu < 0 ? 0 : (uint32_t)cpu % hv.pcpus;
+        break;
+    }
+    case XEN_DOMCTL_settimeoffset:
+        d = guest_domain(dc.domain, &rc);
+        if (d) {
+            d->time_offset_s = dc.u.settimeoffset.time_offset_seconds;
+            time_update_wallclock(d);
+        }
+        break;
     case XEN_DOMCTL_sethvmcontext:
         d = guest_domain(dc.domain, &rc);
         if (!d)

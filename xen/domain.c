@@ -508,7 +508,7 @@ void domain_vcpu_down(struct vcpu *v)
     }
 }
 
-static uint64_t vcpu_cpu_time(struct vcpu *v)
+uint64_t domain_vcpu_cpu_time(struct vcpu *v)
 {
     clockid_t cid;
     struct timespec ts;
@@ -562,7 +562,7 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         info->max_vcpu_id = d->max_vcpus ? d->max_vcpus - 1 : XEN_INVALID_MAX_VCPU_ID;
         for (unsigned i = 0; i < d->max_vcpus; i++)
             if (d->vcpus[i])
-                cpu += vcpu_cpu_time(d->vcpus[i]);
+                cpu += domain_vcpu_cpu_time(d->vcpus[i]);
     }
     pthread_mutex_unlock(&d->lock);
     info->flags = flags;
@@ -622,6 +622,24 @@ int domain_populate(struct domain *d, uint64_t gfn, uint64_t nr)
         pthread_mutex_unlock(&hv.mem_lock);
     }
     return rc;
+}
+
+/* Releases the RAM at [gfn, gfn+nr): every page must be RAM. */
+int domain_decrease(struct domain *d, uint64_t gfn, uint64_t nr)
+{
+    for (uint64_t g = gfn; g < gfn + nr; g++) {
+        uint32_t type;
+        if (p2m_lookup(&d->p2m, g, NULL, NULL, &type) < 0 || type != P2M_RAM)
+            return -EINVAL;
+    }
+    for (uint64_t g = gfn; g < gfn + nr; g++) {
+        uint64_t off, removed = 0;
+        if (p2m_lookup(&d->p2m, g, &off, NULL, NULL) < 0)
+            continue;
+        if (p2m_clear(&d->p2m, g, 1, &removed) == 0 && removed)
+            domain_drop_ram(d, off, removed);
+    }
+    return 0;
 }
 
 int domain_set_maxmem(struct domain *d, uint64_t max_kb)

@@ -118,6 +118,62 @@ static long memory_map(struct vcpu *v, struct hcall *h)
     return 0;
 }
 
+/* Balloon operations on the caller's own memory.  Extents are named by
+ * gfn (the guest is auto-translated); the result is the number of extents
+ * done, which may be fewer than asked when memory runs out or an extent is
+ * refused.  Long lists continue across preemption, as on Xen. */
+static long reservation_op(struct vcpu *v, struct hcall *h, uint32_t cmd)
+{
+    struct domain *d = v->domain;
+    uint64_t list, nr, start = h->arg[0] >> MEMOP_EXTENT_SHIFT;
+    uint32_t order, flags;
+    uint16_t domid;
+
+    if (h->mode == 8) {
+        struct xen_memory_reservation r;
+        if (copy_from_guest(v, &r, h->arg[1], sizeof(r)) < 0)
+            return -EFAULT;
+        list = (uint64_t)(uintptr_t)r.extent_start.p;
+        nr = r.nr_extents; order = r.extent_order; flags = r.mem_flags; domid = r.domid;
+    } else {
+        struct { uint32_t extent_start, nr_extents, extent_order, mem_flags; uint16_t domid; }
+            __attribute__((packed)) r;
+        if (copy_from_guest(v, &r, h->arg[1], sizeof(r)) < 0)
+            return -EFAULT;
+        list = r.extent_start; nr = r.nr_extents; order = r.extent_order;
+        flags = r.mem_flags; domid = r.domid;
+    }
+    if (domid != DOMID_SELF && domid != d->domid)
+        return target_domain(v, domid, &d);
+    if (order > 9 || start > nr)
+        return -EINVAL;
+    if (flags & XENMEMF_populate_on_demand)
+        return -EOPNOTSUPP;       /* no populate-on-demand */
+    size_t esz = h->mode == 8 ? 8 : 4;
+    uint64_t per = 1ULL << order;
+    for (uint64_t i = start; i < nr; i++) {
+        uint64_t gfn = 0;
+        long rc;
+
+        if (i > start && ((i - start) % 64) == 0 && vcpu_should_yield(v)) {
+            h->arg[0] = cmd | (i << MEMOP_EXTENT_SHIFT);
+            v->continuation = true;
+            return 0;
+        }
+        if (copy_from_guest(v, &gfn, list + i * esz, esz) < 0)
+            return i ? (long)i : -EFAULT;
+        if (gfn & (per - 1))
+            return (long)i;
+        if (cmd == XENMEM_decrease_reservation)
+            rc = domain_decrease(d, gfn, per);
+        else
+            rc = domain_populate(d, gfn, per);
+        if (rc < 0)
+            return (long)i;
+    }
+    return (long)nr;
+}
+
 long do_memory_op(struct vcpu *v, struct hcall *h)
 {
     uint32_t cmd = (uint32_t)(h->arg[0] & MEMOP_CMD_MASK);
@@ -150,6 +206,10 @@ long do_memory_op(struct vcpu *v, struct hcall *h)
         return (long)hv.host_pages;
     case XENMEM_memory_map:
         return memory_map(v, h);
+    case XENMEM_decrease_reservation:
+    case XENMEM_increase_reservation:
+    case XENMEM_populate_physmap:
+        return reservation_op(v, h, cmd);
     default:
         return -ENOSYS;
     }

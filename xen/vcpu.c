@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,10 @@ int vcpu_create(struct domain *d, unsigned int id)
     v->quiescent = true;
     v->vcpu_info_gfn = ~0ULL;
     v->runstate_state = RUNSTATE_offline;
+    for (unsigned i = 0; i < hv.pcpus && i < XK_MAX_PCPUS; i++) {
+        v->aff_hard[i / 8] |= (uint8_t)(1u << (i % 8));
+        v->aff_soft[i / 8] |= (uint8_t)(1u << (i % 8));
+    }
     atomic_store(&v->mode, VCPU_PARKED);
     atomic_store(&v->work, VCPU_WORK_STOP);
     d->vcpus[id] = v;
@@ -772,6 +777,53 @@ static void *vcpu_thread(void *arg)
     }
     tls_run = NULL;
     return NULL;
+}
+
+void vcpu_apply_affinity(struct vcpu *v)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+    bool any = false;
+
+    if (!v->thread_started || ncpu <= 0)
+        return;
+    CPU_ZERO(&set);
+    /* pCPU n runs on host CPU n (modulo the host's CPUs). */
+    for (unsigned i = 0; i < hv.pcpus && i < XK_MAX_PCPUS; i++) {
+        if (v->aff_hard[i / 8] & (1u << (i % 8))) {
+            CPU_SET((int)(i % (unsigned)ncpu), &set);
+            any = true;
+        }
+    }
+    if (any)
+        pthread_setaffinity_np(v->thread, sizeof(set), &set);
+}
+
+int vcpu_last_cpu(struct vcpu *v)
+{
+    char path[64], buf[1024];
+    FILE *f;
+    int cpu = -1;
+
+    if (!v->tid)
+        return -1;
+    snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)v->tid);
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    if (fgets(buf, sizeof(buf), f)) {
+        /* Field 39 ("processor"), counted after the command in parentheses. */
+        char *p = strrchr(buf, ')');
+        int field = 2;
+        for (; p && *p; p++) {
+            if (*p == ' ' && ++field == 39) {
+                cpu = atoi(p + 1);
+                break;
+            }
+        }
+    }
+    fclose(f);
+    return cpu;
 }
 
 int vcpu_start_thread(struct vcpu *v)

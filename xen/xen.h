@@ -49,6 +49,7 @@
 #define XK_PAGE_SIZE  4096UL
 
 #define XK_MAX_VCPUS 128
+#define XK_MAX_PCPUS 4096
 #define XK_DEFAULT_MAX_EVTCHN 1023
 #define XK_MAX_E820 128
 
@@ -114,6 +115,10 @@ struct vcpu {
     uint64_t periodic_period_ns;
     uint64_t periodic_next_ns;
     uint64_t time_info_ns;           /* when vcpu_time_info was last written */
+
+    /* Affinity (main thread): one bit per pCPU. */
+    uint8_t aff_hard[XK_MAX_PCPUS / 8];
+    uint8_t aff_soft[XK_MAX_PCPUS / 8];
 
     /* Runstate (vCPU thread). */
     uint64_t runstate_la;            /* guest linear address of the area, 0 none */
@@ -300,6 +305,8 @@ void domain_crash(struct domain *d, const char *why);
 void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info);
 int domain_populate(struct domain *d, uint64_t gfn, uint64_t nr);
 int domain_set_maxmem(struct domain *d, uint64_t max_kb);
+int domain_decrease(struct domain *d, uint64_t gfn, uint64_t nr);
+uint64_t domain_vcpu_cpu_time(struct vcpu *v);   /* ns of host CPU the vCPU used */
 uint64_t domain_max_gpfn(struct domain *d);
 /* Maps a xen-owned page (shared info) at gfn in the guest. */
 int domain_map_xen_page(struct domain *d, uint64_t off, uint64_t gfn);
@@ -328,6 +335,10 @@ int vcpu_set_hvm_context(struct vcpu *v, const void *hw_cpu /* struct hvm_hw_cpu
 int vcpu_get_hvm_context(struct vcpu *v, void *hw_cpu /* struct hvm_hw_cpu */);
 void vcpu_dump_regs(struct vcpu *v, const char *why);
 void vcpu_signals_init(void);
+/* Pins the vCPU thread to the host CPUs of its hard affinity. */
+void vcpu_apply_affinity(struct vcpu *v);
+/* The host CPU the vCPU thread last ran on, or -1. */
+int vcpu_last_cpu(struct vcpu *v);
 void vcpu_sync_tsc(struct vcpu *v);
 /* True when the vCPU thread should drop what it is doing (a long
  * hypercall) because the domain is stopping. */

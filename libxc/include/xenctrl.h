@@ -110,6 +110,31 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int
 int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info);
 int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb);
 
+/* ---- vCPUs ---------------------------------------------------------------- */
+
+typedef uint8_t *xc_cpumap_t;
+/* Bytes in a map of all the host's pCPUs. */
+int xc_get_cpumap_size(xc_interface *xch);
+int xc_get_max_cpus(xc_interface *xch);
+xc_cpumap_t xc_cpumap_alloc(xc_interface *xch);      /* free() it */
+void xc_cpumap_setcpu(int cpu, xc_cpumap_t map);
+void xc_cpumap_clearcpu(int cpu, xc_cpumap_t map);
+int xc_cpumap_testcpu(int cpu, xc_cpumap_t map);
+
+/* flags: XEN_VCPUAFFINITY_HARD and/or _SOFT.  On return the maps hold the
+ * effective affinities (soft within hard within the online pCPUs). */
+int xc_vcpu_setaffinity(xc_interface *xch, uint32_t domid, int vcpu,
+                        xc_cpumap_t cpumap_hard_inout, xc_cpumap_t cpumap_soft_inout,
+                        uint32_t flags);
+int xc_vcpu_getaffinity(xc_interface *xch, uint32_t domid, int vcpu, xc_cpumap_t cpumap_hard,
+                        xc_cpumap_t cpumap_soft, uint32_t flags);
+
+typedef struct xen_domctl_getvcpuinfo xc_vcpuinfo_t;
+int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info);
+
+/* The domain's wallclock runs this many seconds ahead of the host's. */
+int xc_domain_set_time_offset(xc_interface *xch, uint32_t domid, int32_t time_offset_seconds);
+
 /* ---- memory --------------------------------------------------------------- */
 
 int xc_domain_populate_physmap(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
