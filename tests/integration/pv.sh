@@ -5,7 +5,7 @@
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 17
+xk_plan 19
 XK_PAIR="$XK_TOP_BUILDDIR/tests/xk-pair"
 
 xk_check "xen starts" xk_start_xen
@@ -34,6 +34,11 @@ out=$(xk_launch -v 4 "$GUESTS/smp" 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 xk_check "smp: 4 vCPUs up with VCPUOP_initialise/up, IPI round robin" test $rc -eq 0
 xk_check "... every vCPU reported" test "$(grep -c 'smp: vcpu [0-9] up' <<<"$out")" -eq 4
+out=$(xk_launch -v 2 -c "smp=vcpuop32" "$GUESTS/smp" 2>&1); rc=$?
+xk_check "smp: a vCPU started in 32-bit mode (vcpu_hvm_context x86_32)" test $rc -eq 0
+out=$(xk_launch -v 2 -c "smp=sipi" "$GUESTS/smp" 2>&1); rc=$?
+echo "$out" | sed 's/^/# /'
+xk_check "smp: a vCPU started with INIT/SIPI through the LAPIC" test $rc -eq 0
 
 out=$(xk_launch -t 120 -c "max_port=1023" "$GUESTS/evtchn-flood" 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
