@@ -157,6 +157,18 @@ static inline int kit_test_and_clear_bit(volatile uint64_t *w, unsigned int bit)
     return old;
 }
 
+/* A spinlock for the few kit structures vCPUs share (0: free). */
+static inline void kit_spin_lock(volatile int *l)
+{
+    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+        while (*l)
+            __asm__ volatile("pause");
+}
+static inline void kit_spin_unlock(volatile int *l)
+{
+    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
 /* --- local APIC (xAPIC MMIO, identity-mapped by the kit) --- */
 
 #define KIT_LAPIC_BASE 0xfee00000ul

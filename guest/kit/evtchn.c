@@ -54,7 +54,8 @@ static int evtchn_ready;
 #define FIFO_M (1u << EVTCHN_FIFO_MASKED)
 #define FIFO_L (1u << EVTCHN_FIFO_LINKED)
 static volatile event_word_t *fifo_pages[KIT_EVTCHN_MAX / FIFO_PER_PAGE];
-static unsigned int fifo_words;
+static volatile unsigned int fifo_words;
+static volatile int fifo_lock; /* expanding the array, from any vCPU */
 
 extern char kit_upcall_entry[];
 void kit_evtchn_upcall_irq(void);
@@ -116,27 +117,35 @@ static long fifo_init_cpu(struct kit_cpu *c)
     return rc;
 }
 
-/* One more event array page, every port in it masked first. */
-static long fifo_expand(void)
+/* Event array pages until `port` has a word, each page's ports masked
+ * before it is given. */
+static long fifo_cover(unsigned int port)
 {
-    unsigned int n = fifo_words / FIFO_PER_PAGE, i;
-    event_word_t *page;
-    struct evtchn_expand_array op;
-    long rc;
+    long rc = 0;
 
-    if (n >= KIT_ARRAY_SIZE(fifo_pages))
-        return -XEN_ENOSPC;
-    page = kit_page_alloc(1);
-    for (i = 0; i < FIFO_PER_PAGE; i++)
-        page[i] = FIFO_M;
-    op.array_gfn = (uintptr_t)page >> KIT_PAGE_SHIFT;
-    rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &op);
-    if (rc)
-        return rc;
-    fifo_pages[n] = page;
-    kit_barrier();
-    fifo_words += FIFO_PER_PAGE;
-    return 0;
+    kit_spin_lock(&fifo_lock);
+    while (!rc && port >= fifo_words) {
+        unsigned int n = fifo_words / FIFO_PER_PAGE, i;
+        struct evtchn_expand_array op;
+        event_word_t *page;
+
+        if (n >= KIT_ARRAY_SIZE(fifo_pages)) {
+            rc = -XEN_ENOSPC;
+            break;
+        }
+        page = kit_page_alloc(1);
+        for (i = 0; i < FIFO_PER_PAGE; i++)
+            page[i] = FIFO_M;
+        op.array_gfn = (uintptr_t)page >> KIT_PAGE_SHIFT;
+        rc = HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &op);
+        if (!rc) {
+            fifo_pages[n] = page;
+            __atomic_store_n(&fifo_words, fifo_words + FIFO_PER_PAGE,
+                             __ATOMIC_RELEASE);
+        }
+    }
+    kit_spin_unlock(&fifo_lock);
+    return rc;
 }
 
 static int word_is(const char *v, size_t len, const char *word)
@@ -229,7 +238,7 @@ long kit_evtchn_init(void)
             kit_fifo_error = rc; /* the 2-level ABI stays */
         } else {
             kit_evtchn_abi = KIT_EVTCHN_FIFO;
-            rc = fifo_expand();
+            rc = fifo_cover(0);
             if (rc)
                 return rc; /* FIFO without an event array: no events */
         }
@@ -492,9 +501,8 @@ static int bound(long rc, evtchn_port_t port, unsigned int vcpu,
     if (port == 0 || port >= KIT_EVTCHN_MAX)
         return -XEN_ERANGE;
     /* FIFO: the event array must reach the port (its word masked) */
-    while (kit_evtchn_abi == KIT_EVTCHN_FIFO && port >= fifo_words)
-        if ((rc = fifo_expand()))
-            return (int)rc;
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO && (rc = fifo_cover(port)))
+        return (int)rc;
     slot_set(port, vcpu, fn, arg);
     kit_evtchn_unmask(port);
     return (int)port;
@@ -545,9 +553,8 @@ long kit_evtchn_attach(unsigned int port, unsigned int vcpu,
 
     if (port == 0 || port >= KIT_EVTCHN_MAX || !kit_shared_info)
         return -XEN_EINVAL;
-    while (kit_evtchn_abi == KIT_EVTCHN_FIFO && port >= fifo_words)
-        if ((rc = fifo_expand()))
-            return rc;
+    if (kit_evtchn_abi == KIT_EVTCHN_FIFO && (rc = fifo_cover(port)))
+        return rc;
     slot_set(port, vcpu, fn, arg);
     kit_evtchn_unmask(port);
     return 0;

@@ -5,6 +5,7 @@
 #define MB2 (2ul << 20)
 
 static uint64_t page_next; /* next free RAM page; 0: not yet found */
+static volatile int mem_lock; /* both allocators, any vCPU */
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -52,13 +53,17 @@ void *kit_page_alloc(size_t n)
 {
     uint64_t p, ram = kit_ram_end();
 
+    kit_spin_lock(&mem_lock);
     if (!page_next)
         page_next = round_up(builder_end(), KIT_PAGE_SIZE);
     p = page_next;
-    if (ram && p + n * KIT_PAGE_SIZE > ram)
+    if (ram && p + n * KIT_PAGE_SIZE > ram) {
+        kit_spin_unlock(&mem_lock);
         kit_panic("kit_page_alloc: %zu pages: out of RAM (%#lx..%#lx)", n,
                   p, ram);
+    }
     page_next = p + n * KIT_PAGE_SIZE;
+    kit_spin_unlock(&mem_lock);
     memset((void *)(uintptr_t)p, 0, n * KIT_PAGE_SIZE);
     return (void *)(uintptr_t)p;
 }
@@ -78,11 +83,14 @@ uint64_t kit_unpopulated_alloc(size_t n)
         e = (const struct hvm_memmap_table_entry *)(uintptr_t)si->memmap_paddr;
         nr = si->memmap_entries < 128 ? si->memmap_entries : 128;
     }
+    kit_spin_lock(&mem_lock);
     if (!unpop_next) {
         uint64_t ram = kit_ram_end();
 
-        if (!ram)
+        if (!ram) {
+            kit_spin_unlock(&mem_lock);
             return 0;
+        }
         unpop_next = round_up(ram, MB2);
     }
     p = unpop_next;
@@ -98,9 +106,12 @@ uint64_t kit_unpopulated_alloc(size_t n)
             }
         }
     }
-    if (p + len > XK_MMIO_HOLE_START)
+    if (p + len > XK_MMIO_HOLE_START) {
+        kit_spin_unlock(&mem_lock);
         return 0;
+    }
     unpop_next = p + len;
+    kit_spin_unlock(&mem_lock);
     return p;
 }
 
