@@ -606,9 +606,10 @@ int evtchn_unmask(struct evtchn_dom *ed, uint32_t port)
     if (!port_valid(ed, port)) {
         rc = -EINVAL;
     } else if (ed->fifo) {
-        /* The guest cleared MASKED itself; a pending event is queued now. */
+        /* As in Xen, the hypercall clears MASKED itself (Linux leaves a
+         * pending event masked and asks us), then queues a pending event. */
         uint32_t *w = fifo_word(ed, port);
-        if (w && (__atomic_load_n(w, __ATOMIC_SEQ_CST) & FIFO_PENDING))
+        if (w && (__atomic_and_fetch(w, ~FIFO_MASKED, __ATOMIC_SEQ_CST) & FIFO_PENDING))
             fifo_set_pending(ed, port_get(ed, port), port);
     } else if (ed->shinfo && !ed->is_dom0) {
         struct evtchn_port *p = port_get(ed, port);

@@ -250,6 +250,14 @@ static void test_fifo(void)
     g_assert_cmpint(evtchn_unmask(&a.ed, p2), ==, 0);
     g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, p2);
     fifo_consume(cb, array, EVTCHN_FIFO_PRIORITY_DEFAULT, got, 8);
+    /* Linux's way: the word stays masked and the hypercall unmasks it. */
+    array[p2] |= 1u << EVTCHN_FIFO_MASKED;
+    evtchn_send(&a.ed, p2);
+    g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, 0);
+    g_assert_cmpint(evtchn_unmask(&a.ed, p2), ==, 0);
+    g_assert_false(array[p2] & (1u << EVTCHN_FIFO_MASKED));
+    g_assert_cmpuint(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], ==, p2);
+    fifo_consume(cb, array, EVTCHN_FIFO_PRIORITY_DEFAULT, got, 8);
     /* Priorities pick the queue. */
     g_assert_cmpint(evtchn_set_priority(&a.ed, p3, 16), ==, -EINVAL);
     g_assert_cmpint(evtchn_set_priority(&a.ed, p3, 2), ==, 0);
