@@ -2,13 +2,15 @@
  * each other's domid, port or grant ref from their command lines).
  *
  *   xk-pair [-m MB] [-t SECONDS] [-x] SERVER_KERNEL CLIENT_KERNEL
- *           [-S "server args"] [-C "client args"]
+ *           [-S "server args"] [-C "client args"] [-d]
  *
  * The client domain is created first (empty) so that the server can be
  * told its peer; the server is started with "role=server peer=C"; when it
  * prints a line containing " ready ", the client is built with
  * "role=client peer=S" plus every port=, gref= and frame= token of that
  * line.  Both are followed until they stop; exit 0 when both powered off.
+ * With -d the client is destroyed as soon as it stops, while the server
+ * runs on (what the server sees when its peer dies).
  */
 #include "config.h"
 
@@ -58,8 +60,10 @@ int main(int argc, char **argv)
     struct ctx c = { 0 };
     char err[1024], partial[4096] = "", cmd[2048];
     int opt, status = 0;
+    bool destroy_early = false;
+    const char *client_end = NULL;   /* its state when -d destroyed it */
 
-    while ((opt = getopt(argc, argv, "m:t:xS:C:q")) != -1) {
+    while ((opt = getopt(argc, argv, "m:t:xS:C:qd")) != -1) {
         switch (opt) {
         case 'm': mem = (unsigned)strtoul(optarg, NULL, 0); break;
         case 't': timeout = (unsigned)strtoul(optarg, NULL, 0); break;
@@ -67,8 +71,9 @@ int main(int argc, char **argv)
         case 'S': sargs = optarg; break;
         case 'C': cargs = optarg; break;
         case 'q': c.quiet = 1; break;
+        case 'd': destroy_early = true; break;
         default:
-            fprintf(stderr, "usage: xk-pair [-m MB] [-t S] [-x] [-S args] [-C args] SERVER CLIENT\n");
+            fprintf(stderr, "usage: xk-pair [-m MB] [-t S] [-x] [-S args] [-C args] [-d] SERVER CLIENT\n");
             return 2;
         }
     }
@@ -115,7 +120,16 @@ int main(int argc, char **argv)
             client_started = true;
         }
         bool s_done = stopped(xch, c.server);
-        if (s_done && (!client_started || stopped(xch, c.client)))
+        if (destroy_early && client_started && !client_end && stopped(xch, c.client)) {
+            xc_domaininfo_t info;
+            client_end = xc_domain_getinfo_single(xch, c.client, &info) == 0
+                             ? xkt_state_name(&info) : "gone";
+            xkt_console_lines(xch, &index, partial, sizeof(partial), on_line, &c);
+            printf("xk-pair: client d%u %s: destroyed\n", c.client, client_end);
+            fflush(stdout);
+            xc_domain_destroy(xch, c.client);
+        }
+        if (s_done && (!client_started || client_end || stopped(xch, c.client)))
             break;
         uint64_t now = xkt_now_ns();
         if (now >= deadline) {
@@ -136,6 +150,8 @@ int main(int argc, char **argv)
             st = xkt_state_name(&info);
         if (i == 1 && !client_started)
             st = "not started";
+        else if (i == 1 && client_end)
+            st = client_end;
         printf("%s d%u: %s\n", i ? "client" : "server", ids[i], st);
         if (strcmp(st, "poweroff"))
             status = 1;

@@ -12,10 +12,11 @@ struct gnt_args {
     grant_ref_t gref; /* first ref (server: where to grant) */
     uint64_t deadline;
     int map_ram;      /* map_at=ram: map at a RAM page, not a hole */
+    int die_mapped;   /* die_mapped=1: the client exits with its map live */
 };
 
 /* role=server peer=B [gref=G] | role=client peer=A gref=G, timeout=S
- * (30), map_at=hole|ram (hole).  Returns 0, or -1 after printing usage. */
+ * (30), map_at=hole|ram (hole), die_mapped=0|1 (0).  Returns 0, or -1 after printing usage. */
 static inline int gnt_args_parse(const char *prefix, struct gnt_args *a)
 {
     uint64_t peer, gref = KIT_GNTTAB_FIRST_REF, timeout = 30;
@@ -28,13 +29,18 @@ static inline int gnt_args_parse(const char *prefix, struct gnt_args *a)
     kit_cmdline_u64("timeout", &timeout);
     at = kit_cmdline_get("map_at", &alen);
     a->map_ram = at && alen == 3 && !strncmp(at, "ram", 3);
+    {
+        uint64_t die = 0;
+        kit_cmdline_u64("die_mapped", &die);
+        a->die_mapped = die != 0;
+    }
     a->server = role && len == 6 && !strncmp(role, "server", 6);
     if (!role || (!a->server && (len != 6 || strncmp(role, "client", 6))) ||
         kit_cmdline_u64("peer", &peer) || peer >= DOMID_FIRST_RESERVED ||
         (!a->server && !have_gref) || gref > 0xffffff) {
         printf("%sFAIL: usage: role=server peer=DOMID [gref=REF] | "
                "role=client peer=DOMID gref=REF [timeout=S] "
-               "[map_at=hole|ram]\n",
+               "[map_at=hole|ram] [die_mapped=1]\n",
                prefix);
         return -1;
     }

@@ -2,7 +2,7 @@
  * write and check each other's half, B unmaps, A revokes.  Command lines:
  *
  *   role=server peer=B [gref=G] [timeout=S]
- *   role=client peer=A gref=G [timeout=S] [map_at=hole|ram]
+ *   role=client peer=A gref=G [timeout=S] [map_at=hole|ram] [die_mapped=1]
  *
  * (G defaults to 8, the first ref after the toolstack's; timeout 30 s).
  * The server fills the first half of a page with its pattern, grants it
@@ -20,6 +20,11 @@
  *
  *   gnttab-share: client OK gref=G mapped_at=0xADDR copy=ok|skipped
  *   gnttab-share: server OK gref=G flags_while_mapped=0xF
+ *
+ * With die_mapped=1 the client powers off with the grant still mapped,
+ * printing "gnttab-share: client leaves gref=G mapped"; the server's
+ * entry must lose GTF_reading|GTF_writing once the toolstack destroys
+ * the client, and the revoke must then succeed.
  *
  * Failures: "gnttab-share: FAIL: ..." (crash); "gnttab-share: SKIP: ..."
  * when a grant table hypercall returns -ENOSYS (poweroff; copy alone
@@ -206,6 +211,10 @@ static int client(const struct gnt_args *a)
     if ((bad = check_pattern(page, HALF, 4096, kit_domid() + 1000u)) >= 0) {
         printf(P "FAIL: our half changed at byte %ld\n", bad);
         return 1;
+    }
+    if (a->die_mapped) {
+        printf(P "client leaves gref=%u mapped at=%#lx\n", a->gref, gpa);
+        return 0;
     }
     rc = kit_gnttab_unmap(gpa, h, &st);
     if (rc || st) {

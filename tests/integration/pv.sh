@@ -5,7 +5,7 @@
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 23
+xk_plan 27
 XK_PAIR="$XK_TOP_BUILDDIR/tests/xk-pair"
 
 xk_check "xen starts" xk_start_xen
@@ -72,6 +72,17 @@ xk_check "... the granter saw GTF_reading|GTF_writing while mapped" \
 
 out=$("$XK_PAIR" -t 120 -C "map_at=ram" "$GUESTS/gnttab-share" "$GUESTS/gnttab-share" 2>&1); rc=$?
 xk_check "gnttab-share mapping over RAM" test $rc -eq 0
+
+# A mapper that dies with its mapping live: xen unmaps it when the domain
+# is destroyed, so the granter sees its entry released and can revoke.
+out=$("$XK_PAIR" -t 120 -d -C "die_mapped=1" "$GUESTS/gnttab-share" "$GUESTS/gnttab-share" 2>&1); rc=$?
+echo "$out" | tail -n 6 | sed 's/^/# /'
+xk_check "a mapper that dies with a live mapping is cleaned; the granter revokes" \
+    test $rc -eq 0
+xk_check "... the mapper really left it mapped" grep -q 'client leaves gref=' <<<"$out"
+out=$("$XK_PAIR" -t 120 -d -C "die_mapped=1 map_at=ram" "$GUESTS/gnttab-share" "$GUESTS/gnttab-share" 2>&1); rc=$?
+xk_check "... also when the mapping replaced one of its RAM pages" test $rc -eq 0
+xk_check "xen is healthy after the dead mappers" xk_launch -q "$GUESTS/hello"
 
 out=$("$XK_PAIR" -t 120 "$GUESTS/gnttab-revoke" "$GUESTS/gnttab-revoke" 2>&1); rc=$?
 echo "$out" | tail -n 6 | sed 's/^/# /'
