@@ -3,9 +3,10 @@
  * Privilege: runs as root today because the run directory and its sockets
  * are root's (socket is 0600, the equivalent of dom0-only access;
  * socket_ro 0660).  It opens nothing else after start-up but its log,
- * trace and state files in the run directory; the guest-ring transport
- * will get ring pages and event channels as fds from the hypervisor's
- * control socket, never map guest memory by itself.
+ * trace and state files in the run directory, and the hypervisor's
+ * control socket (RUNDIR/privcmd), through which the guest-ring transport
+ * (xsd_ring.c) maps the ring pages of introduced domains and binds their
+ * event channels; it maps no other guest memory.
  *
  * Life cycle: start (fresh, or from the state file a previous instance
  * left at SIGTERM), serve, and at SIGTERM write the state file and exit;
@@ -29,7 +30,9 @@
 
 #include "log.h"
 #include "util.h"
+#include "xk-ctl.h"
 #include "xsd.h"
+#include "xsd_ring.h"
 #include "xsd_unix.h"
 
 #define XENSTORED_DEFAULT_RUN_DIR "/var/run/xenstored"
@@ -57,6 +60,7 @@ static struct {
     char *socket_ro_path;
     char *state_path;
     char *trace_path;
+    char *privcmd_path;
     int listen_fd[2];
     bool save_state;
     bool live_update;
@@ -69,7 +73,9 @@ static void usage(FILE *f)
     fprintf(f,
 "Usage: xenstored [OPTION]...\n"
 "The XenStore daemon of xenkvm: serves the XenStore protocol on the Unix\n"
-"sockets RUNDIR/socket and RUNDIR/socket_ro.\n"
+"sockets RUNDIR/socket and RUNDIR/socket_ro, and each introduced guest on\n"
+"its ring page through the hypervisor's control socket (RUNDIR/privcmd, or\n"
+"$XEN_PRIVCMD_PATH) when xen runs.\n"
 "\n"
 "  -R, --run-dir DIR         sockets, pid file and state file in DIR (default\n"
 "                            $XEN_RUN_DIR, else " XENSTORED_DEFAULT_RUN_DIR ");\n"
@@ -211,6 +217,18 @@ static void after_input(struct xsd_store *s)
 
 /* ------------------------------------------------------------------ */
 
+/* Connections from a state file: sockets (live update only) and the
+ * guests' rings (always; attached once the hypervisor is reached). */
+static struct xsd_conn *adopt_conn(struct xsd_store *s, int fd, uint32_t domid, unsigned flags,
+                                   void *opaque)
+{
+    bool live_update = opaque != NULL;
+
+    if (fd < 0)
+        return xsd_ring_adopt(s, domid);
+    return live_update ? xsd_unix_adopt(s, fd, domid, flags, NULL) : NULL;
+}
+
 static int restore(struct xsd_store **sp)
 {
     const char *why = "";
@@ -219,7 +237,7 @@ static int restore(struct xsd_store **sp)
     if (d.opt.live_update_state) {
         struct xsd_store *s = xsd_store_new(false);
 
-        if (xsd_state_load(s, d.opt.live_update_state, fds, xsd_unix_adopt, NULL, &why) < 0)
+        if (xsd_state_load(s, d.opt.live_update_state, fds, adopt_conn, &d, &why) < 0)
             xk_fatal("live update: cannot load %s: %s", d.opt.live_update_state, why);
         unlink(d.opt.live_update_state);
         d.listen_fd[0] = fds[0];
@@ -231,7 +249,7 @@ static int restore(struct xsd_store **sp)
     if (!d.opt.no_restore && access(d.state_path, F_OK) == 0) {
         struct xsd_store *s = xsd_store_new(false);
 
-        if (xsd_state_load(s, d.state_path, fds, NULL, NULL, &why) == 0) {
+        if (xsd_state_load(s, d.state_path, fds, adopt_conn, NULL, &why) == 0) {
             uint64_t nodes, bytes;
 
             unlink(d.state_path);
@@ -249,6 +267,7 @@ static int restore(struct xsd_store **sp)
             rename(d.state_path, bad);
             g_free(bad);
         }
+        xsd_ring_stop(s);       /* rings adopted before the damage was found */
         xsd_store_free(s);
     }
     *sp = xsd_store_new(true);
@@ -411,8 +430,12 @@ static void exec_live_update(void)
     }
     g_ptr_array_add(args, NULL);
     xk_info("live update: executing %s", binary);
+    /* Unbind the rings' ports now, so that the new binary can bind them
+     * again at once. */
+    xsd_ring_stop(d.store);
     execv(binary, (char **)args->pdata);
     xk_log_errno(XK_LOG_ERROR, "live update: cannot execute %s, carrying on", binary);
+    xsd_ring_init(d.store, d.privcmd_path);
     unlink(lu_state);
 fail:
     g_ptr_array_free(args, TRUE);
@@ -451,6 +474,17 @@ int main(int argc, char **argv)
     d.socket_ro_path = g_strdup_printf("%s_ro", d.socket_path);
     d.state_path = d.opt.state_file ? g_strdup(d.opt.state_file)
                                     : g_strdup_printf("%s/xenstored.state", d.run_dir);
+    /* The hypervisor's control socket: $XEN_PRIVCMD_PATH, else privcmd in
+     * the run directory given (option or $XEN_RUN_DIR), else xen's
+     * default; libxenctrl is told the same through XEN_PRIVCMD_PATH. */
+    env = getenv("XEN_PRIVCMD_PATH");
+    if (env && *env)
+        d.privcmd_path = g_strdup(env);
+    else if (d.opt.run_dir || (getenv(XK_RUN_DIR_ENV) && *getenv(XK_RUN_DIR_ENV)))
+        d.privcmd_path = g_strdup_printf("%s/%s", d.run_dir, XK_CTL_SOCKET_NAME);
+    else
+        d.privcmd_path = g_strdup_printf("%s/%s", xk_run_dir(NULL), XK_CTL_SOCKET_NAME);
+    g_setenv("XEN_PRIVCMD_PATH", d.privcmd_path, TRUE);
     if (xk_mkdir_p(d.run_dir, 0755) < 0)
         xk_fatal_errno("cannot create the run directory %s", d.run_dir);
 
@@ -516,6 +550,8 @@ int main(int argc, char **argv)
     xsd_unix_serve(d.store, d.listen_fd[0], false);
     xsd_unix_serve(d.store, d.listen_fd[1], true);
     xsd_unix_after_input = after_input;
+    xsd_ring_after_input = after_input;
+    xsd_ring_init(d.store, d.privcmd_path);
     if (restored)
         xsd_store_refire_watches(d.store);
 
@@ -555,6 +591,7 @@ int main(int argc, char **argv)
         else
             xk_info("state saved to %s", d.state_path);
     }
+    xsd_ring_stop(d.store);
     xsd_unix_stop();
     if (d.store->trace) {
         fclose(d.store->trace);
@@ -580,6 +617,7 @@ int main(int argc, char **argv)
     g_free(d.socket_ro_path);
     g_free(d.state_path);
     g_free(d.trace_path);
+    g_free(d.privcmd_path);
     xk_info("exiting");
     return 0;
 }

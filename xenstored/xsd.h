@@ -10,15 +10,15 @@
  * struct xsd_transport_ops table.  The unit tests drive the core the same
  * way with a transport that just collects the replies.
  *
- * The guest-ring transport (to come, xsd_ring.c) plugs in the same way:
- * the INTRODUCE hook (struct xsd_domain_hooks) gets the ring page and an
- * event-channel eventfd from the hypervisor's control socket, creates a
+ * The guest-ring transport (xsd_ring.c) plugs in the same way: the
+ * INTRODUCE hook (struct xsd_domain_hooks) maps the ring page and binds
+ * the event channel through the hypervisor's control socket, creates a
  * connection with xsd_conn_new(s, &ring_ops, ring, domid, 0) and keeps it
  * in domain->ring; on an event it copies at most xsd_conn_input_wanted()
  * bytes at a time from req[] into xsd_conn_input() while
  * xsd_conn_can_read(), and copies xsd_conn_output_iov() into rsp[],
- * notifying the event channel; ring_ops.kick notifies too, and
- * ring_ops.shutdown unmaps.  Nothing in the core changes.
+ * notifying the event channel; ring_ops.kick schedules that, and
+ * ring_ops.shutdown unbinds and unmaps.
  *
  * Locking: xenstored is single-threaded (one GLib main loop), so the core
  * has no locks; nothing here may be called from another thread.
@@ -228,7 +228,7 @@ struct xsd_domain {
     uint64_t refused[XSD_Q_COUNT];
     bool refusal_logged[XSD_Q_COUNT];
     bool soft_memory_logged;
-    struct xsd_conn *ring;     /* the guest ring connection (later) */
+    struct xsd_conn *ring;     /* the guest ring connection, or NULL */
 };
 
 struct xsd_domain *xsd_domain_get(struct xsd_store *s, uint32_t domid);   /* creates */
@@ -346,7 +346,9 @@ void xsd_conn_queue_event(struct xsd_conn *c, const char *path, const char *toke
  * returns how many are still waiting (so the caller knows whether to keep
  * a timer). */
 unsigned xsd_conn_expire_events(struct xsd_conn *c, uint64_t now_ms, uint64_t timeout_ms);
-/* Marks the connection dead and asks the transport to close it. */
+/* Marks the connection dead, drops its watches and transactions, and asks
+ * the transport to close it.  `why` is logged; NULL when the caller has
+ * already logged the reason (one line per event). */
 void xsd_conn_shutdown(struct xsd_conn *c, const char *why);
 const char *xsd_conn_describe(const struct xsd_conn *c, char *buf, size_t len);
 
@@ -498,7 +500,7 @@ uint64_t xsd_store_next_gen(struct xsd_store *s);
 /* Handles one complete request (header + payload) from `c`. */
 void xsd_store_handle(struct xsd_conn *c, const struct xsd_sockmsg *hdr,
                       const char *payload);
-/* A domain shut down or died (from the hypervisor, later). */
+/* A domain shut down (VIRQ_DOM_EXC): fires @releaseDomain once. */
 void xsd_store_domain_shutdown(struct xsd_store *s, uint32_t domid);
 /* Removes a domain: its ring, watches, owned nodes; fires @releaseDomain. */
 void xsd_store_release_domain(struct xsd_store *s, uint32_t domid);
@@ -548,12 +550,14 @@ const char *xsd_type_name(uint32_t type);
  * for a live update, the connections (fds kept open across exec) with
  * their watches. */
 
-/* Writes the state to `path` (atomically, via a temporary file).
- * keep_conns: also the socket connections and listening fds, whose fds
- * are made inheritable.  Returns 0 or -1 with errno, *why set. */
+/* Writes the state to `path` (atomically, via a temporary file), with
+ * the guests' ring connections (their watches, partial input and queued
+ * output).  keep_conns: also the socket connections and listening fds,
+ * whose fds are made inheritable.  Returns 0 or -1 with errno, *why set. */
 int xsd_state_save(struct xsd_store *s, const char *path, bool keep_conns,
                    const int *listen_fds, unsigned nlisten, const char **why);
-/* Callback for restoring a connection that has a file descriptor. */
+/* Callback for restoring a connection: a socket's (fd >= 0), or a
+ * guest's ring connection (fd -1, after the domain's record). */
 typedef struct xsd_conn *xsd_state_adopt_fn(struct xsd_store *s, int fd, uint32_t domid,
                                             unsigned flags, void *opaque);
 /* Reads a state file into an empty store (xsd_store_new(false)).

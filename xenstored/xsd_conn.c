@@ -106,7 +106,8 @@ void xsd_conn_shutdown(struct xsd_conn *c, const char *why)
     if (c->dead)
         return;
     c->dead = true;
-    xk_info("closing %s: %s", xsd_conn_describe(c, desc, sizeof(desc)), why);
+    if (why)
+        xk_info("closing %s: %s", xsd_conn_describe(c, desc, sizeof(desc)), why);
     xsd_txn_abort_all(c);
     xsd_watch_remove_all(c);
     if (c->ops && c->ops->shutdown)
@@ -157,7 +158,7 @@ int xsd_conn_input(struct xsd_conn *c, const void *data, size_t len)
                         xsd_conn_describe(c, desc, sizeof(desc)),
                         xsd_type_name(c->in_hdr.type), c->in_hdr.len, XENSTORE_PAYLOAD_MAX);
                 c->in_input = false;
-                xsd_conn_shutdown(c, "protocol violation");
+                xsd_conn_shutdown(c, NULL);     /* logged just above */
                 return -1;
             }
         } else {

@@ -31,7 +31,8 @@ enum {
     REC_QUOTA = 5,      /* u32 quota (0xff: soft memory), u64 value */
     REC_LISTEN = 6,     /* u32 which, i32 fd */
     REC_CONN = 7,       /* u32 id, i32 fd, u32 domid, u32 flags, u32 next_txn,
-                           u32 inlen, u32 outlen, in bytes, out bytes */
+                           u32 inlen, u32 outlen, in bytes, out bytes;
+                           fd -1: a guest's ring connection */
     REC_WATCH = 8,      /* u32 conn id, u32 prefix_len, i32 depth, u32 pathlen, path, token */
     REC_END = 9,
 };
@@ -237,12 +238,11 @@ int xsd_state_save(struct xsd_store *s, const char *path, bool keep_conns,
                 continue;
             if (fcntl(cfd, F_SETFD, 0) < 0)
                 w.failed = true;
-        } else if (c->ops) {
-            /* Ring connections (later): recreated from their domain. */
-            continue;
-        } else {
+        } else if (!c->ops || c->domid == 0 || c->privileged) {
             continue;
         }
+        /* A guest's ring connection has no fd and is always kept: its
+         * other end is the ring page, which outlives us. */
         save_conn(&w, c);
     }
     rec_begin(&w);
@@ -531,8 +531,9 @@ int xsd_state_load(struct xsd_store *s, const char *path, int listen_fds[2],
             uint32_t inlen = get_u32(&r), outlen = get_u32(&r);
             struct xsd_conn *c;
 
-            if (r.bad || (size_t)inlen + outlen > r.left || fd < 0 || !adopt ||
-                inlen > sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)
+            if (r.bad || (size_t)inlen + outlen > r.left || (fd < 0 && fd != -1) || !adopt ||
+                inlen > sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX ||
+                (fd == -1 && (domid == 0 || (flags & XSD_CONN_PRIVILEGED))))
                 break;
             c = adopt(s, fd, domid, flags, opaque);
             if (!c)
