@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -185,6 +186,236 @@ int libxl_domain_config_load(const char *path, libxl_domain_config *d_config, ch
 /* The JSON of `xl list -l` and `xl -N create`:
  * {"domid": DOMID or null when domid < 0, "config": {...}}; malloc'd. */
 char *libxl_domain_config_to_json_domid(libxl_domain_config *d_config, int64_t domid);
+
+/* ========================================================================
+ * The domain lifecycle (xenkvm's libxl, issue 5): a context on the
+ * hypervisor and XenStore, and the operations `xl` is built on.
+ *
+ * Every call is synchronous: the ao_how / aop_how arguments of Xen's
+ * signatures must be NULL.  Calls return 0 (or a count / an id) on success
+ * and a negative ERROR_* on failure, after logging what went wrong (with
+ * what to do about it) to the context's log stream.  A context belongs to
+ * one thread.  Domain death and shutdown are noticed through XenStore's
+ * @releaseDomain watch, never by polling.
+ */
+
+#define LIBXL_VERSION 0
+/* Slack added to a domain's maximum in the hypervisor over its configured
+ * maxmem (special pages, grant frames), as Xen's libxl does. */
+#define LIBXL_MAXMEM_CONSTANT 1024
+/* memory/target is raised above this only by the guest's balloon driver. */
+#define LIBXL_XENCONSOLE_LIMIT 1048576
+#define INVALID_DOMID (~(uint32_t)0)
+
+typedef struct libxl_asyncop_how libxl_asyncop_how;          /* always NULL */
+typedef struct libxl_asyncprogress_how libxl_asyncprogress_how;
+
+enum libxl_log_level {
+    LIBXL_LOG_ERROR = 0,
+    LIBXL_LOG_WARN,
+    LIBXL_LOG_INFO,
+    LIBXL_LOG_DEBUG,
+};
+
+/* Connects to the hypervisor and to xenstored (found as libxenctrl and
+ * libxenstore find them: $XEN_RUN_DIR, else /run/xen).  `logger` is
+ * accepted for source compatibility and must be NULL: messages go to
+ * standard error unless libxl_ctx_set_log says otherwise.  Returns 0, or
+ * ERROR_FAIL with the reason on standard error. */
+int libxl_ctx_alloc(libxl_ctx **pctx, int version, unsigned flags, void *logger);
+int libxl_ctx_free(libxl_ctx *ctx);                       /* NULL is fine */
+/* xenkvm: where messages go (NULL: nowhere) and the least level shown
+ * (default LIBXL_LOG_WARN); each message is one line. */
+void libxl_ctx_set_log(libxl_ctx *ctx, FILE *stream, enum libxl_log_level min_level);
+/* xenkvm: the run directory (stored configurations, locks, xl's log). */
+const char *libxl_run_dir(libxl_ctx *ctx);
+/* In the child of a fork() that does not exec: drops the parent's
+ * context without touching what the parent still uses (Xen's name). */
+void libxl_postfork_child_noexec(libxl_ctx *ctx);
+/* xenkvm: closes the context's hypervisor connection until it is next
+ * needed (a long-lived monitor then holds only what its wait needs). */
+void libxl_ctx_idle(libxl_ctx *ctx);
+
+/* ---- creation -------------------------------------------------------------
+ *
+ * libxl_domain_create_new validates everything before touching the
+ * hypervisor (the configuration's checks, the name unused, the kernel an
+ * ELF image with a PVH entry note, the memory within the host's free
+ * memory), creates and builds the domain, writes its XenStore entries
+ * (/local/domain/N, /vm/UUID, /libxl/N), introduces it to xenstored and
+ * stores its configuration (UUID and MACs filled in).  The domain is left
+ * paused; unpause it with libxl_domain_unpause.  On failure nothing is left
+ * behind.  d_config is completed in place (defaults, UUID, MACs). */
+int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, uint32_t *domid,
+                            const libxl_asyncop_how *ao_how,
+                            const libxl_asyncprogress_how *aop_console_how);
+
+/* ---- control ---------------------------------------------------------------- */
+
+int libxl_domain_pause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
+int libxl_domain_unpause(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
+/* Destroys the domain at once: the hypervisor's domain, its XenStore
+ * entries (after giving xenconsoled a deadline to let go of the console),
+ * its stored configuration.  ERROR_DOMAIN_NOTFOUND when there is none. */
+int libxl_domain_destroy(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
+/* Asks the guest through control/shutdown ("poweroff", "reboot").
+ * ERROR_NOPARAVIRT when the guest has no PV control (it did not announce
+ * control/feature-poweroff or -reboot and registered no event callback). */
+int libxl_domain_shutdown(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
+int libxl_domain_reboot(libxl_ctx *ctx, uint32_t domid, const libxl_asyncop_how *ao_how);
+/* xenkvm: shuts the domain down from outside, as if the guest had called
+ * SCHEDOP_shutdown with `reason` (the fallback of xl shutdown -F / reboot
+ * -F, where Xen sends an ACPI event).  Its on_* action then applies. */
+int libxl_domain_remote_shutdown(libxl_ctx *ctx, uint32_t domid,
+                                 libxl_shutdown_reason reason);
+/* Keeps a shut-down domain for inspection (on_*=preserve and
+ * rename-restart): renames it to info->name + name_suffix (a number is
+ * appended while that name is taken) and moves its /vm entry to new_uuid,
+ * so that a domain created from the same configuration can have the
+ * original name and UUID.  The hypervisor keeps the old UUID as the
+ * domain's handle: xenkvm has no XEN_DOMCTL_setdomainhandle yet. */
+int libxl_domain_preserve(libxl_ctx *ctx, uint32_t domid, libxl_domain_create_info *info,
+                          const char *name_suffix, libxl_uuid new_uuid);
+/* Triggers as Xen's: POWER and RESET are xenkvm's forced shutdowns. */
+int libxl_send_trigger(libxl_ctx *ctx, uint32_t domid, libxl_trigger trigger,
+                       uint32_t vcpuid, const libxl_asyncop_how *ao_how);
+/* Writes control/sysrq. */
+int libxl_send_sysrq(libxl_ctx *ctx, uint32_t domid, char sysrq);
+/* old_name may be NULL (any). */
+int libxl_domain_rename(libxl_ctx *ctx, uint32_t domid, const char *old_name,
+                        const char *new_name);
+
+/* ---- information ------------------------------------------------------------- */
+
+/* info may be NULL (existence check); ERROR_DOMAIN_NOTFOUND. */
+int libxl_domain_info(libxl_ctx *ctx, libxl_dominfo *info_r, uint32_t domid);
+/* Every domain, ordered by id; free with libxl_dominfo_list_free. */
+libxl_dominfo *libxl_list_domain(libxl_ctx *ctx, int *nb_domain_out);
+void libxl_dominfo_list_free(libxl_dominfo *list, int nb_domain);
+/* The name (malloc'd; NULL when the domain has none), and back. */
+char *libxl_domid_to_name(libxl_ctx *ctx, uint32_t domid);
+int libxl_name_to_domid(libxl_ctx *ctx, const char *name, uint32_t *domid);
+/* The configuration stored for a running domain (what `xl list -l`
+ * shows): ERROR_JSON_CONFIG_EMPTY when there is none (Domain-0). */
+int libxl_retrieve_domain_configuration(libxl_ctx *ctx, uint32_t domid,
+                                        libxl_domain_config *d_config,
+                                        const libxl_asyncop_how *ao_how);
+/* When the domain started (seconds since the epoch, /vm/UUID/start_time);
+ * 0 when unknown. */
+uint32_t libxl_vm_get_start_time(libxl_ctx *ctx, uint32_t domid);
+
+int libxl_get_physinfo(libxl_ctx *ctx, libxl_physinfo *physinfo);
+/* Owned by the context. */
+const libxl_version_info *libxl_get_version_info(libxl_ctx *ctx);
+int libxl_get_max_cpus(libxl_ctx *ctx);
+
+/* The hypervisor console (`xl dmesg`): the whole ring as lines. */
+typedef struct libxl_xen_console_reader libxl_xen_console_reader;
+libxl_xen_console_reader *libxl_xen_console_read_start(libxl_ctx *ctx, int clear);
+/* 1 and *line_r (owned by the reader) while there are lines, 0 at the end,
+ * or an error. */
+int libxl_xen_console_read_line(libxl_ctx *ctx, libxl_xen_console_reader *cr, char **line_r);
+void libxl_xen_console_read_finish(libxl_ctx *ctx, libxl_xen_console_reader *cr);
+
+/* ---- memory --------------------------------------------------------------------
+ *
+ * libxl_set_memory_target writes memory/target (kB) for the guest's balloon
+ * driver; relative adds to the current target; enforce also lowers or
+ * raises the hypervisor's maximum to the target (plus the constant slack),
+ * so a guest cannot go past it.  Above memory/static-max is an error.
+ * libxl_domain_setmaxmem sets the hypervisor's maximum and static-max; below
+ * the current target is an error.  Both update the stored configuration,
+ * so a restart keeps them. */
+int libxl_set_memory_target(libxl_ctx *ctx, uint32_t domid, int64_t target_memkb, int relative,
+                            int enforce);
+int libxl_get_memory_target(libxl_ctx *ctx, uint32_t domid, uint64_t *out_target);
+int libxl_domain_setmaxmem(libxl_ctx *ctx, uint32_t domid, uint64_t target_memkb);
+
+/* ---- vCPUs ------------------------------------------------------------------------ */
+
+/* Sets cpu/N/availability to online for the vCPUs in cpumap, offline for
+ * the others (the guest brings them up or down). */
+int libxl_set_vcpuonline(libxl_ctx *ctx, uint32_t domid, libxl_bitmap *cpumap,
+                         const libxl_asyncop_how *ao_how);
+/* One entry per vCPU; *nr_cpus_out is the number of host CPUs (bits in
+ * the maps).  Free with libxl_vcpuinfo_list_free. */
+libxl_vcpuinfo *libxl_list_vcpu(libxl_ctx *ctx, uint32_t domid, int *nb_vcpu,
+                                int *nr_cpus_out);
+void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr);
+/* Hard and/or soft affinity (NULL leaves one alone) of one vCPU, kept in
+ * the hypervisor and in the stored configuration. */
+int libxl_set_vcpuaffinity(libxl_ctx *ctx, uint32_t domid, uint32_t vcpuid,
+                           const libxl_bitmap *cpumap_hard, const libxl_bitmap *cpumap_soft);
+int libxl_set_vcpuaffinity_all(libxl_ctx *ctx, uint32_t domid, unsigned int max_vcpus,
+                               const libxl_bitmap *cpumap_hard,
+                               const libxl_bitmap *cpumap_soft);
+int libxl_cpu_bitmap_alloc(libxl_ctx *ctx, libxl_bitmap *cpumap, int max_cpus);
+
+/* ---- core dumps ---------------------------------------------------------------------
+ *
+ * An ELF64 core file (ET_CORE) of the guest's memory: one PT_LOAD per run
+ * of populated guest-physical pages (p_paddr = p_vaddr = the guest-physical
+ * address), and a PT_NOTE with an NT_PRSTATUS note per vCPU (its general
+ * registers, readable by gdb) and a "XENKVM" note per vCPU holding the
+ * whole struct hvm_hw_cpu (control registers, segments).  The domain is
+ * not paused (xl dump-core); crash actions dump a domain that is shut
+ * down. */
+int libxl_domain_core_dump(libxl_ctx *ctx, uint32_t domid, const char *filename,
+                           const libxl_asyncop_how *ao_how);
+
+/* ---- consoles -------------------------------------------------------------------------- */
+
+/* The pty xenconsoled made for console cons_num (0 only) of type PV:
+ * malloc'd in *path; ERROR_NOTFOUND while there is none yet. */
+int libxl_console_get_tty(libxl_ctx *ctx, uint32_t domid, int cons_num,
+                          libxl_console_type type, char **path);
+
+/* xenkvm: attaches the terminal (in_fd/out_fd) to a domain's console until
+ * the escape character is typed (returns 0), the domain dies (returns 0) or
+ * something fails.  PV: the pty xenconsoled made (re-opened when
+ * xenconsoled restarts) and the domain's own lines of the hypervisor
+ * console (what it writes with console_io, which Xen sends there).
+ * SERIAL (hvm domains): the emulated UART's output, which xen keeps in the
+ * hypervisor console.  from_index: where in the hypervisor console to
+ * start (libxl_xen_console_index before the domain ran; UINT32_MAX: now). */
+typedef struct libxl_console_opts {
+    int in_fd, out_fd;
+    char escape_char;            /* 0x1d (Ctrl-]) */
+    uint32_t from_index;
+    bool raw_terminal;           /* put in_fd's terminal in raw mode meanwhile */
+} libxl_console_opts;
+int libxl_console_attach(libxl_ctx *ctx, uint32_t domid, int cons_num, libxl_console_type type,
+                         const libxl_console_opts *opts);
+uint32_t libxl_xen_console_index(libxl_ctx *ctx);
+
+/* ---- events ----------------------------------------------------------------------------
+ *
+ * Xen's shape, synchronous: enable death events for a domain, then wait.
+ * libxl_event_wait returns LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN once when the
+ * domain shuts down (with the reason) and LIBXL_EVENT_TYPE_DOMAIN_DEATH when
+ * it is gone.  xenkvm's libxl_event_wait_deadline gives up with
+ * ERROR_TIMEDOUT after timeout_ms (-1: never). */
+typedef enum libxl_event_type {
+    LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN = 1,
+    LIBXL_EVENT_TYPE_DOMAIN_DEATH = 2,
+} libxl_event_type;
+
+typedef struct libxl_event {
+    libxl_event_type type;
+    uint32_t domid;
+    libxl_uuid domuuid;
+    uint64_t for_user;
+    libxl_shutdown_reason shutdown_reason;
+} libxl_event;
+
+typedef struct libxl_evgen_domain_death libxl_evgen_domain_death;
+int libxl_evenable_domain_death(libxl_ctx *ctx, uint32_t domid, uint64_t user,
+                                libxl_evgen_domain_death **evgen_out);
+void libxl_evdisable_domain_death(libxl_ctx *ctx, libxl_evgen_domain_death *evg);
+int libxl_event_wait(libxl_ctx *ctx, libxl_event **event_r, uint64_t typemask,
+                     void *predicate, void *predicate_user);
+int libxl_event_wait_deadline(libxl_ctx *ctx, libxl_event **event_r, int timeout_ms);
+void libxl_event_free(libxl_ctx *ctx, libxl_event *event);
 
 #ifdef __cplusplus
 }
