@@ -325,7 +325,7 @@ static void do_domctl(const uint8_t *p, size_t len, struct reply *r)
         pthread_mutex_lock(&d->lock);
         int m = atomic_load(&v->mode);
         vi->online = v->online && !v->wait_for_sipi;
-        vi->blocked = vi->online && m == VCPU_BLOCKED;
+        vi->blocked = vi->online && (m == VCPU_BLOCKED || m == VCPU_POLLING);
         vi->running = vi->online && !d->pause_count && !d->is_shutdown &&
                       (m == VCPU_IN_GUEST || m == VCPU_OUTSIDE);
         pthread_mutex_unlock(&d->lock);

@@ -540,7 +540,7 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
                 continue;
             any_online = true;
             int m = atomic_load(&v->mode);
-            if (m != VCPU_BLOCKED)
+            if (m != VCPU_BLOCKED && m != VCPU_POLLING)
                 flags &= ~XEN_DOMINF_blocked;
             if (m == VCPU_IN_GUEST || m == VCPU_OUTSIDE)
                 flags |= XEN_DOMINF_running;

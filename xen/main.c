@@ -60,6 +60,8 @@ static void usage(FILE *f)
 "  -l, --log-level LEVEL  error, warn, info (default) or debug\n"
 "  -L, --log-file FILE    log here (default when daemonized: RUNDIR/xen.log)\n"
 "  -C, --console-size SZ  hypervisor console ring size (default 256K)\n"
+"  -P, --halt-poll US     spin up to US microseconds in a blocked vCPU before\n"
+"                         sleeping, adapted per vCPU (default 200; 0: never)\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n");
 }
@@ -137,6 +139,7 @@ int main(int argc, char **argv)
         { "log-level", required_argument, NULL, 'l' },
         { "log-file", required_argument, NULL, 'L' },
         { "console-size", required_argument, NULL, 'C' },
+        { "halt-poll", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -150,12 +153,13 @@ int main(int argc, char **argv)
     sigset_t sigs;
     int rc;
 
+    hv.halt_poll_max_ns = 200000;
     xk_log_init(argv[0]);
     for (int i = 1, n = 0; i < argc && n < (int)sizeof(cmdline) - 2; i++)
         n += snprintf(cmdline + n, sizeof(cmdline) - (size_t)n, "%s%s", i > 1 ? " " : "", argv[i]);
     hv.cmdline = cmdline;
 
-    while ((opt = getopt_long(argc, argv, "r:m:c:Fl:L:C:hV", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "r:m:c:Fl:L:C:P:hV", opts, NULL)) != -1) {
         switch (opt) {
         case 'r': run_dir_opt = optarg; break;
         case 'm':
@@ -182,6 +186,14 @@ int main(int argc, char **argv)
             if (xk_parse_size(optarg, 1, &console_size) < 0 || console_size < 4096)
                 xk_fatal("--console-size: '%s' is not a size of at least 4K", optarg);
             break;
+        case 'P': {
+            uint64_t us;
+            if (xk_parse_u64(optarg, &us) < 0 || us > 100000)
+                xk_fatal("--halt-poll: '%s' is not a number of microseconds from 0 to 100000",
+                         optarg);
+            hv.halt_poll_max_ns = us * 1000;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case 'V': printf("xen (%s) %d.%d%s\n", PACKAGE_STRING, XK_XEN_MAJOR, XK_XEN_MINOR,
                          XK_XEN_EXTRA); return 0;

@@ -61,6 +61,7 @@ enum vcpu_mode {
     VCPU_OUTSIDE = 0,   /* in xen code, will check for work before entering */
     VCPU_IN_GUEST,      /* in (or about to enter) KVM_RUN */
     VCPU_BLOCKED,       /* waiting in vcpu_block() for an event */
+    VCPU_POLLING,       /* blocked, but spinning on its work flags first */
     VCPU_PARKED,        /* stopped: paused, shut down, down, or not started */
 };
 
@@ -95,6 +96,7 @@ struct vcpu {
     timer_t host_timer;
     bool host_timer_ok;
     uint64_t timer_armed_ns;         /* deadline the host timer is set for */
+    uint64_t halt_poll_ns;           /* current halt-polling window */
     uint64_t exits;
     uint64_t hypercalls;
     uint64_t run_ns;                 /* time spent in KVM_RUN */
@@ -229,6 +231,7 @@ struct hv {
     int notify_fd;                   /* eventfd: vCPU threads -> main loop */
     uint64_t boot_ns;
     const char *cmdline;             /* our own command line, for XENVER_commandline */
+    uint64_t halt_poll_max_ns;       /* --halt-poll: 0 disables halt-polling */
 };
 
 extern struct hv hv;

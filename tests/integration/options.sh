@@ -4,7 +4,7 @@
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 8
+xk_plan 9
 
 out=$("$XEN_BIN" --help 2>&1); rc=$?
 xk_check "--help succeeds" test $rc -eq 0
@@ -14,6 +14,8 @@ xk_diag "$out"
 xk_check "a bad --memory is refused with a message" test $rc -eq 1 -a -n "$(grep -- '--memory' <<<"$out")"
 out=$("$XEN_BIN" --pcpus 0 --foreground 2>&1); rc=$?
 xk_check "a bad --pcpus is refused" test $rc -eq 1
+out=$("$XEN_BIN" --halt-poll forever --foreground 2>&1); rc=$?
+xk_check "a bad --halt-poll is refused with a message" test $rc -eq 1 -a -n "$(grep -- '--halt-poll' <<<"$out")"
 out=$("$XEN_BIN" --bogus 2>&1); rc=$?
 xk_check "an unknown option is a usage error" test $rc -eq 2
 # No /dev/kvm: a private mount namespace with an empty /dev.
