@@ -2,14 +2,28 @@
  * interdomain event channel.  Command lines:
  *
  *   role=server peer=B [rounds=N] [timeout=S]
- *   role=client peer=A port=P [rounds=N] [timeout=S]
+ *   role=client peer=A port=P [gref=G] [rounds=N] [timeout=S]
  *
  * (rounds 2000 plus 20 unmeasured, timeout 60 s; both sides need the same
  * rounds), and the kit's evtchn_wait=irq|poll|spin, upcall=... and
  * evtchn_abi=2l|fifo to choose how events are delivered and waited for.
+ *
+ * lean=poll|spin (2-level ABI) takes the kit out of the loop, to time
+ * xen's own path: both sides mask the port (no upcall) and wait for its
+ * pending bit in shared info with SCHEDOP_poll (the vCPU blocks in xen
+ * and is woken by the event) or by spinning on it, clear it and send, in
+ * a dozen guest instructions.  Under nested KVM (PVM) every guest
+ * kernel-mode instruction is emulated, so the kit's upcall path costs
+ * more than xen's; lean= shows the two apart.  With lean= the server also
+ * grants the client a page (gref=G in its ready line) and, after the
+ * events, both measure the floor of the guest's own part between the same
+ * two domains: sequence numbers in that page instead of pending bits, and
+ * the send stub's exit sent to an unclaimed port instead of xen
+ * (shm_floor_cycles; 0 without lean= or when the page could not be
+ * shared).
  * The server prints
  *
- *   bench-evtchn: server ready domid=A peer=B port=P
+ *   bench-evtchn: server ready domid=A peer=B port=P [gref=G]
  *
  * and answers every event; the client times each send-to-answer round trip
  * with rdtsc and prints the median, minimum and maximum, next to a floor
@@ -18,14 +32,111 @@
  *
  *   bench-evtchn: rounds=N tsc_khz=K rtt_median_cycles=M rtt_min_cycles=A
  *   rtt_max_cycles=B self_notify_cycles=S wait=W upcall=U abi=A
+ *   lean=L shm_floor_cycles=F
  *   bench-evtchn: server done rounds=N
  *
  * (the client's line is one line).  Failures: "bench-evtchn: FAIL: ..."
  * (crash); "bench-evtchn: SKIP: ..." on -ENOSYS (poweroff). */
 #include "kit.h"
 
+#include <xen/sched.h>
+
 #define P "bench-evtchn: "
 #define WARMUP 20
+
+enum { LEAN_OFF, LEAN_POLL, LEAN_SPIN };
+static int lean;
+static const char *const lean_names[] = { "off", "poll", "spin" };
+
+static void lean_prepare(unsigned int port)
+{
+    if (lean)
+        kit_evtchn_mask(port);
+}
+
+/* Waits for `port`'s pending bit and clears it: SCHEDOP_poll or a spin.
+ * Returns -1 at the deadline. */
+static int lean_wait(unsigned int port, uint64_t deadline)
+{
+    volatile uint64_t *w =
+        (volatile uint64_t *)kit_shared_info->evtchn_pending + port / 64;
+    uint64_t bit = 1ull << (port % 64);
+    evtchn_port_t p = port;
+    struct sched_poll sp = {.nr_ports = 1, .timeout = deadline};
+    unsigned int n = 0;
+
+    set_xen_guest_handle(sp.ports, &p);
+    while (!(*w & bit)) {
+        if (lean == LEAN_POLL) {
+            HYPERVISOR_sched_op(SCHEDOP_poll, &sp);
+            if (!(*w & bit) && kit_now_ns() >= deadline)
+                return -1;
+        } else {
+            kit_pause();
+            if (!(++n & 0xfffff) && kit_now_ns() >= deadline)
+                return -1;
+        }
+    }
+    __atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+/* The floor of the guest's own part, measured between the same two
+ * domains (lean modes): a page the server grants and the client maps
+ * holds two sequence numbers; each side writes the other's and makes the
+ * exit of EVTCHNOP_send's stub copied with its port byte patched to the
+ * unclaimed port (the same instructions and exit, no hypercall), then
+ * spins on its own.  The real path's hypercall replaces that exit, xen's
+ * pending bit the sequence number. */
+#define SHM_HELLO 0x5348u
+struct shm {
+    volatile uint64_t to_server;
+    uint64_t pad1[7];
+    volatile uint64_t to_client;
+    uint64_t pad2[7];
+    volatile uint32_t hello; /* SHM_HELLO: the client mapped the page */
+};
+static char floor_stub[XK_HCALL_STUB_SIZE] __attribute__((aligned(32)));
+
+static void floor_prepare(void)
+{
+    const char *stub =
+        hypercall_page + __HYPERVISOR_event_channel_op * XK_HCALL_STUB_SIZE;
+
+    memcpy(floor_stub, stub, sizeof(floor_stub));
+    floor_stub[XK_HCALL_STUB_PORT_OFF] = (char)XK_UNCLAIMED_PORT;
+}
+
+static void floor_exit(unsigned int port)
+{
+    struct evtchn_send op = {.port = port};
+    register unsigned long a1 __asm__("rdi") = EVTCHNOP_send;
+    register unsigned long a2 __asm__("rsi") = (unsigned long)&op;
+    long ret;
+
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+r"(a1), "+r"(a2)
+                     : [stub] "r"(floor_stub)
+                     : "memory");
+}
+
+/* Spins until *w == want; -1 at the deadline. */
+static int shm_wait(volatile uint64_t *w, uint64_t want, uint64_t deadline)
+{
+    unsigned int n = 0;
+
+    while (*w != want) {
+        kit_pause();
+        if (!(++n & 0xfffff) && kit_now_ns() >= deadline)
+            return -1;
+    }
+    return 0;
+}
+
+static int wait_event(unsigned int port, uint32_t *seen, uint64_t deadline)
+{
+    return lean ? lean_wait(port, deadline) : kit_evtchn_wait(port, seen, deadline);
+}
 
 
 static int skip_or_fail(const char *what, long rc)
@@ -81,14 +192,30 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
     uint64_t i;
     long rc;
     int port = kit_evtchn_alloc_unbound(peer, NULL, NULL);
+    struct shm *sh = NULL;
+    char gref[32] = "";
 
     if (port < 0)
         return skip_or_fail("EVTCHNOP_alloc_unbound", port);
     seen = kit_evtchn_count((unsigned int)port);
-    printf(P "server ready domid=%d peer=%u port=%d\n", kit_domid(), peer,
-           port);
+    lean_prepare((unsigned int)port);
+    if (lean && peer != 0) {
+        int16_t st;
+        const char *step = NULL;
+
+        if (!kit_gnttab_init(1, &st, &step)) {
+            sh = kit_page_alloc(1);
+            if (kit_gnttab_grant_ref(KIT_GNTTAB_FIRST_REF, peer,
+                                     (uintptr_t)sh >> 12, 0))
+                sh = NULL;
+            else
+                snprintf(gref, sizeof(gref), " gref=%u", KIT_GNTTAB_FIRST_REF);
+        }
+    }
+    printf(P "server ready domid=%d peer=%u port=%d%s\n", kit_domid(), peer,
+           port, gref);
     for (i = 0; i < rounds + WARMUP; i++) {
-        if (kit_evtchn_wait((unsigned int)port, &seen, deadline)) {
+        if (wait_event((unsigned int)port, &seen, deadline)) {
             printf(P "FAIL: server: no event %lu of %lu\n", i,
                    rounds + WARMUP);
             return 1;
@@ -100,14 +227,49 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
             return 1;
         }
     }
+    if (sh && sh->hello == SHM_HELLO) {
+        floor_prepare();
+        for (i = 1; i <= rounds + WARMUP; i++) {
+            if (shm_wait(&sh->to_server, i, deadline)) {
+                printf(P "FAIL: server: floor round %lu never came\n", i);
+                return 1;
+            }
+            sh->to_client = i;
+            floor_exit((unsigned int)port);
+        }
+    }
     printf(P "server done rounds=%lu\n", rounds);
     kit_evtchn_close((unsigned int)port);
     return 0;
 }
 
+/* The client's side of the floor: median cycles of a round. */
+static int shm_measure(struct shm *sh, unsigned int port, uint64_t n,
+                       uint64_t *v, uint64_t deadline, uint64_t *med)
+{
+    uint64_t i;
+
+    floor_prepare();
+    for (i = 1; i <= n + WARMUP; i++) {
+        uint64_t t0 = kit_rdtsc();
+
+        sh->to_server = i;
+        floor_exit(port);
+        if (shm_wait(&sh->to_client, i, deadline)) {
+            printf(P "FAIL: floor round %lu: no answer\n", i);
+            return 1;
+        }
+        if (i > WARMUP)
+            v[i - 1 - WARMUP] = kit_rdtsc() - t0;
+    }
+    *med = select_kth(v, n, n / 2);
+    return 0;
+}
+
 /* Median cycles of send(on) + wait(for) over n tries (the first WARMUP
  * not counted); min and max through the pointers. */
-static int measure(unsigned int on, unsigned int wait_port, uint64_t n,
+static int measure(long (*send)(unsigned int), unsigned int on,
+                   unsigned int wait_port, uint64_t n,
                    uint64_t *v, uint64_t deadline, uint64_t *med,
                    uint64_t *mn, uint64_t *mx)
 {
@@ -118,14 +280,14 @@ static int measure(unsigned int on, unsigned int wait_port, uint64_t n,
     *mx = 0;
     for (i = 0; i < n + WARMUP; i++) {
         uint64_t t0 = kit_rdtsc(), d;
-        long rc = kit_evtchn_send(on);
+        long rc = send(on);
 
         if (rc) {
             printf(P "FAIL: EVTCHNOP_send(%u): %ld (%s)\n", on, rc,
                    kit_errname(rc));
             return 1;
         }
-        if (kit_evtchn_wait(wait_port, &seen, deadline)) {
+        if (wait_event(wait_port, &seen, deadline)) {
             printf(P "FAIL: no answer on port %u at round %lu\n", wait_port,
                    i);
             return 1;
@@ -141,11 +303,12 @@ static int measure(unsigned int on, unsigned int wait_port, uint64_t n,
     return 0;
 }
 
-static int client(domid_t peer, unsigned int rport, uint64_t rounds,
-                  uint64_t deadline)
+static int client(domid_t peer, unsigned int rport, uint64_t gref,
+                  uint64_t rounds, uint64_t deadline)
 {
-    uint64_t *v, med, mn, mx, self_med, smn, smx, nself;
+    uint64_t *v, med, mn, mx, self_med, smn, smx, nself, shm_floor = 0;
     int port, la, lb;
+    struct shm *sh = NULL;
 
     for (;;) {
         port = kit_evtchn_bind_interdomain(peer, rport, NULL, NULL);
@@ -156,10 +319,27 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
     if (port < 0)
         return skip_or_fail("EVTCHNOP_bind_interdomain", port);
     kit_evtchn_clear((unsigned int)port); /* set by the binding */
+    lean_prepare((unsigned int)port);
+    if (lean && gref) {
+        uint64_t gpa = kit_unpopulated_alloc(1);
+        grant_handle_t h;
+        int16_t st;
+
+        if (!kit_gnttab_map(peer, (grant_ref_t)gref, gpa, 0, &st, &h) && !st) {
+            sh = (struct shm *)(uintptr_t)gpa;
+            sh->hello = SHM_HELLO;
+        } else {
+            printf(P "mapping the floor page (gref %lu) failed: status %d\n",
+                   gref, st);
+        }
+    }
     v = kit_page_alloc((rounds * sizeof(*v) + KIT_PAGE_SIZE - 1) /
                        KIT_PAGE_SIZE);
-    if (measure((unsigned int)port, (unsigned int)port, rounds, v, deadline,
+    if (measure(kit_evtchn_send, (unsigned int)port, (unsigned int)port, rounds, v, deadline,
                 &med, &mn, &mx))
+        return 1;
+    /* the floor between the two domains (the server waits for it) */
+    if (sh && shm_measure(sh, (unsigned int)port, rounds, v, deadline, &shm_floor))
         return 1;
 
     /* the floor: an event to ourselves through a loopback channel */
@@ -174,15 +354,17 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
     if (lb < 0)
         return skip_or_fail("EVTCHNOP_bind_interdomain(self)", lb);
     kit_evtchn_clear((unsigned int)lb);
+    lean_prepare((unsigned int)lb);
     nself = rounds < 1000 ? rounds : 1000;
-    if (measure((unsigned int)la, (unsigned int)lb, nself, v, deadline,
+    if (measure(kit_evtchn_send, (unsigned int)la, (unsigned int)lb, nself, v, deadline,
                 &self_med, &smn, &smx))
         return 1;
     printf(P "rounds=%lu tsc_khz=%u rtt_median_cycles=%lu rtt_min_cycles=%lu "
              "rtt_max_cycles=%lu self_notify_cycles=%lu wait=%s upcall=%s "
-             "abi=%s\n",
+             "abi=%s lean=%s shm_floor_cycles=%lu\n",
            rounds, kit_tsc_khz(), med, mn, mx, self_med, kit_wait_name(),
-           kit_upcall_name(), kit_evtchn_abi_name());
+           kit_upcall_name(), kit_evtchn_abi_name(), lean_names[lean],
+           shm_floor);
     kit_evtchn_close((unsigned int)lb);
     kit_evtchn_close((unsigned int)la);
     kit_evtchn_close((unsigned int)port);
@@ -191,7 +373,7 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
 
 int guest_main(void)
 {
-    uint64_t peer, rport = 0, rounds = 2000, timeout = 60, deadline;
+    uint64_t peer, rport = 0, gref = 0, rounds = 2000, timeout = 60, deadline;
     const char *role;
     size_t len;
     long rc;
@@ -199,6 +381,7 @@ int guest_main(void)
     role = kit_cmdline_get("role", &len);
     kit_cmdline_u64("rounds", &rounds);
     kit_cmdline_u64("timeout", &timeout);
+    kit_cmdline_u64("gref", &gref);
     if (!rounds)
         rounds = 1;
     if (!role || kit_cmdline_u64("peer", &peer) || peer >= DOMID_FIRST_RESERVED ||
@@ -213,11 +396,28 @@ int guest_main(void)
         printf(P "FAIL: mapping shared info: %ld (%s)\n", rc, kit_errname(rc));
         return 1;
     }
+    {
+        size_t ll;
+        const char *l = kit_cmdline_get("lean", &ll);
+        if (l && ll == 4 && !strncmp(l, "poll", 4))
+            lean = LEAN_POLL;
+        else if (l && ll == 4 && !strncmp(l, "spin", 4))
+            lean = LEAN_SPIN;
+        else if (l && !(ll == 3 && !strncmp(l, "off", 3))) {
+            puts(P "FAIL: lean= takes poll, spin or off");
+            return 1;
+        }
+        if (lean && kit_evtchn_abi != KIT_EVTCHN_2L) {
+            printf(P "lean=%s needs the 2-level ABI: using the kit's path\n",
+                   lean_names[lean]);
+            lean = LEAN_OFF;
+        }
+    }
     deadline = kit_now_ns() + timeout * 1000000000ull;
     if (len == 6 && !strncmp(role, "server", 6))
         return server((domid_t)peer, rounds, deadline);
     if (len == 6 && !strncmp(role, "client", 6))
-        return client((domid_t)peer, (unsigned int)rport, rounds, deadline);
+        return client((domid_t)peer, (unsigned int)rport, gref, rounds, deadline);
     puts(P "FAIL: role= takes server or client");
     return 1;
 }
