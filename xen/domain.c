@@ -500,6 +500,9 @@ void domain_vcpu_down(struct vcpu *v)
     }
     last = d->nr_online == 0;
     pthread_mutex_unlock(&d->lock);
+    /* The calling vCPU parks before it enters the guest again (VCPUOP_down
+     * on itself returns only once VCPUOP_up brought it back). */
+    atomic_fetch_or(&v->work, VCPU_WORK_STOP);
     if (last) {
         hv_printk("d%u: all vCPUs offline -- powering off", d->domid);
         domain_shutdown(d, SHUTDOWN_poweroff);
