@@ -353,6 +353,45 @@ void xsd_conn_shutdown(struct xsd_conn *c, const char *why);
 const char *xsd_conn_describe(const struct xsd_conn *c, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* A guest's ring page (xsd_ring_io.c): the byte queues of a struct
+ * xenstore_domain_interface (xenstore-ring.txt) between a connection and
+ * the page, without the hypervisor, so that the unit tests and a fuzz
+ * target drive exactly what the ring transport runs.  The page is the
+ * guest's: each index is read once per call and checked before use,
+ * bytes are copied out before the core sees them. */
+
+struct xsd_ring_fault {
+    uint32_t error;            /* XENSTORE_ERROR_* for the page's error field */
+    const char *what;          /* what the guest did, for the log */
+    uint32_t cons, prod;       /* the indices found */
+};
+
+/* Features the server offers (advertised before any byte moves). */
+#define XSD_RING_FEATURES \
+    (XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR)
+
+/* Copies c's queued output into rsp[] as far as it fits.  Returns the
+ * bytes written, or -1 with *f filled when the reply indices are out of
+ * range. */
+long xsd_ring_write_output(struct xenstore_domain_interface *intf, struct xsd_conn *c,
+                           struct xsd_ring_fault *f);
+/* Feeds requests from req[] to c while xsd_conn_can_read(c), at most
+ * about `budget` bytes.  Returns the bytes consumed, or -1 with *f filled
+ * when the request indices are out of range or the core closed the
+ * connection (a payload longer than XENSTORE_PAYLOAD_MAX: logged by the
+ * core, f->what NULL). */
+long xsd_ring_read_input(struct xenstore_domain_interface *intf, struct xsd_conn *c,
+                         long budget, struct xsd_ring_fault *f);
+/* Advertises XSD_RING_FEATURES and, unless the guest asks for a
+ * reconnection, marks the ring connected with no error. */
+void xsd_ring_page_connect(struct xenstore_domain_interface *intf);
+/* Whether the guest asks for a reconnection (connection field). */
+bool xsd_ring_page_wants_reset(const struct xenstore_domain_interface *intf);
+/* Empties both queues and marks the ring connected again (the end of a
+ * reconnection). */
+void xsd_ring_page_reset(struct xenstore_domain_interface *intf);
+
+/* ------------------------------------------------------------------ */
 /* Watches (xsd_watch.c). */
 
 struct xsd_watch {

@@ -69,7 +69,6 @@
 #include "xenevtchn.h"
 #include "xsd_ring.h"
 
-#define RING_FEATURES (XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR)
 /* Bytes one service may consume before it yields to the main loop. */
 #define SERVICE_BUDGET (16 * XENSTORE_RING_SIZE)
 
@@ -250,19 +249,21 @@ static void ring_notify(struct ring *r)
         xk_log_errno(XK_LOG_DEBUG, "domain %u: notifying local port %u", r->domid, r->port);
 }
 
-/* The guest broke the ring protocol: one line, the error in its page,
- * and the connection goes. */
-static void ring_violation(struct ring *r, uint32_t error, const char *what,
-                           uint32_t cons, uint32_t prod)
+/* The guest broke the ring protocol: one line in the log (the core's,
+ * for an oversized payload), the error in its page, and the connection
+ * goes. */
+static void ring_violation(struct ring *r, const struct xsd_ring_fault *f)
 {
     char desc[96];
 
-    r->store->stats.bad_clients++;
-    xk_warn("domain %u: %s (consumer %u, producer %u) on %s: protocol violation, "
-            "disconnecting it (INTRODUCE connects it again)", r->domid, what, cons, prod,
-            xsd_conn_describe(r->conn, desc, sizeof(desc)));
+    if (f->what) {
+        r->store->stats.bad_clients++;
+        xk_warn("domain %u: %s (consumer %u, producer %u) on %s: protocol violation, "
+                "disconnecting it (INTRODUCE connects it again)", r->domid, f->what, f->cons,
+                f->prod, xsd_conn_describe(r->conn, desc, sizeof(desc)));
+    }
     if (r->intf)
-        __atomic_store_n(&r->intf->error, error, __ATOMIC_RELEASE);
+        __atomic_store_n(&r->intf->error, f->error, __ATOMIC_RELEASE);
     ring_notify(r);
     xsd_conn_shutdown(r->conn, NULL);
 }
@@ -296,11 +297,7 @@ static int ring_attach(struct ring *r, const struct xsd_domain *d)
     r->remote_port = d->evtchn;
     g_hash_table_insert(hv.by_port, GUINT_TO_POINTER(r->port), r);
     /* Features first: before any byte is produced or consumed. */
-    __atomic_fetch_or(&intf->server_features, RING_FEATURES, __ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&intf->connection, __ATOMIC_ACQUIRE) != XENSTORE_RECONNECT) {
-        __atomic_store_n(&intf->error, XENSTORE_ERROR_NONE, __ATOMIC_RELAXED);
-        __atomic_store_n(&intf->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
-    }
+    xsd_ring_page_connect(intf);
     xk_debug("domain %u: serving its XenStore ring (gfn %#llx, port %u, local port %u)",
              d->domid, (unsigned long long)d->gfn, d->evtchn, r->port);
     /* Requests written before we came are served at once.  No event is
@@ -315,102 +312,13 @@ static int ring_attach(struct ring *r, const struct xsd_domain *d)
  * ring. */
 static void ring_reset(struct ring *r)
 {
-    struct xenstore_domain_interface *intf = r->intf;
-
     xk_info("domain %u: reconnecting its XenStore ring at its request (watches and "
             "transactions dropped)", r->domid);
     xsd_conn_free(r->conn);
     r->conn = xsd_conn_new(r->store, &ring_ops, r, r->domid, 0);
     xsd_domain_get(r->store, r->domid)->ring = r->conn;
-    __atomic_store_n(&intf->req_cons, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&intf->req_prod, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&intf->rsp_cons, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&intf->rsp_prod, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&intf->error, XENSTORE_ERROR_NONE, __ATOMIC_RELAXED);
-    __atomic_store_n(&intf->connection, XENSTORE_CONNECTED, __ATOMIC_RELEASE);
+    xsd_ring_page_reset(r->intf);
     ring_notify(r);
-}
-
-/* Copies queued output into rsp[].  Returns bytes written, or -1 after a
- * violation. */
-static long ring_write(struct ring *r)
-{
-    struct xenstore_domain_interface *intf = r->intf;
-    XENSTORE_RING_IDX cons = __atomic_load_n(&intf->rsp_cons, __ATOMIC_ACQUIRE);
-    XENSTORE_RING_IDX prod = __atomic_load_n(&intf->rsp_prod, __ATOMIC_ACQUIRE);
-    uint32_t used = prod - cons, space;
-    long total = 0;
-
-    if (used > XENSTORE_RING_SIZE) {
-        ring_violation(r, XENSTORE_ERROR_RINGIDX, "reply ring indices out of range", cons,
-                       prod);
-        return -1;
-    }
-    space = XENSTORE_RING_SIZE - used;
-    while (space && xsd_conn_has_output(r->conn)) {
-        struct iovec iov[16];
-        int n = xsd_conn_output_iov(r->conn, iov, (int)G_N_ELEMENTS(iov));
-        size_t done = 0;
-
-        for (int i = 0; i < n && space; i++) {
-            const char *p = iov[i].iov_base;
-            size_t left = iov[i].iov_len;
-
-            while (left && space) {
-                uint32_t off = MASK_XENSTORE_IDX(prod);
-                size_t k = XK_MIN(XK_MIN(left, (size_t)space),
-                                  (size_t)(XENSTORE_RING_SIZE - off));
-
-                memcpy(intf->rsp + off, p, k);
-                p += k;
-                left -= k;
-                prod += (uint32_t)k;
-                space -= (uint32_t)k;
-                done += k;
-            }
-        }
-        __atomic_store_n(&intf->rsp_prod, prod, __ATOMIC_RELEASE);
-        xsd_conn_output_done(r->conn, done);
-        total += (long)done;
-    }
-    return total;
-}
-
-/* Feeds requests from req[] to the core, at most about `budget` bytes.
- * Returns bytes consumed, or -1 when the connection went (violation). */
-static long ring_read(struct ring *r, long budget)
-{
-    struct xenstore_domain_interface *intf = r->intf;
-    XENSTORE_RING_IDX cons = __atomic_load_n(&intf->req_cons, __ATOMIC_ACQUIRE);
-    XENSTORE_RING_IDX prod = __atomic_load_n(&intf->req_prod, __ATOMIC_ACQUIRE);
-    uint32_t avail = prod - cons;
-    char buf[XENSTORE_RING_SIZE];
-    long total = 0;
-
-    if (avail > XENSTORE_RING_SIZE) {
-        ring_violation(r, XENSTORE_ERROR_RINGIDX, "request ring indices out of range", cons,
-                       prod);
-        return -1;
-    }
-    while (avail && total < budget && xsd_conn_can_read(r->conn)) {
-        uint32_t off = MASK_XENSTORE_IDX(cons);
-        size_t n = XK_MIN(XK_MIN((size_t)avail, xsd_conn_input_wanted(r->conn)),
-                          (size_t)(XENSTORE_RING_SIZE - off));
-
-        /* Our own copy: the guest may change the page meanwhile. */
-        memcpy(buf, intf->req + off, n);
-        cons += (uint32_t)n;
-        avail -= (uint32_t)n;
-        total += (long)n;
-        __atomic_store_n(&intf->req_cons, cons, __ATOMIC_RELEASE);
-        if (xsd_conn_input(r->conn, buf, n) < 0) {
-            /* The core logged the violation and shut the connection. */
-            __atomic_store_n(&intf->error, XENSTORE_ERROR_PROTO, __ATOMIC_RELEASE);
-            ring_notify(r);
-            return -1;
-        }
-    }
-    return total;
 }
 
 static void ring_service(struct ring *r)
@@ -421,18 +329,20 @@ static void ring_service(struct ring *r)
     if (r->closing || !r->intf)
         return;
     r->in_service = true;
-    if (__atomic_load_n(&r->intf->connection, __ATOMIC_ACQUIRE) == XENSTORE_RECONNECT) {
+    if (xsd_ring_page_wants_reset(r->intf)) {
         ring_reset(r);
         goto out;
     }
     for (;;) {
-        long w = ring_write(r), n;
+        struct xsd_ring_fault f;
+        long w = xsd_ring_write_output(r->intf, r->conn, &f), n = 0;
 
-        if (w < 0)
+        if (w >= 0)
+            n = xsd_ring_read_input(r->intf, r->conn, budget, &f);
+        if (w < 0 || n < 0) {
+            ring_violation(r, &f);
             goto out;
-        n = ring_read(r, budget);
-        if (n < 0)
-            goto out;
+        }
         budget -= n;
         if (w == 0 && n == 0)
             break;
