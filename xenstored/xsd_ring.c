@@ -51,6 +51,10 @@
  * Privilege: mapping guest pages and binding their ports goes through the
  * control socket, which only root can open; xenstored maps nothing but the
  * ring pages of the domains dom0 introduced.
+ *
+ * Locking: none.  Everything here runs in xenstored's one thread, from
+ * the GLib main loop (event-channel descriptor, control-socket hang-up,
+ * idle callbacks) or from the core's hooks called by it.
  */
 #include "config.h"
 
@@ -76,8 +80,6 @@ struct ring {
     struct xsd_store *store;
     struct xsd_conn *conn;
     uint32_t domid;
-    uint64_t gfn;                      /* the page mapped */
-    uint32_t remote_port;              /* the guest's port */
     struct xenstore_domain_interface *intf;   /* NULL: not attached */
     evtchn_port_t port;                /* ours, 0 when unbound */
     bool closing;                      /* shut down by the core */
@@ -293,8 +295,6 @@ static int ring_attach(struct ring *r, const struct xsd_domain *d)
     }
     r->intf = intf;
     r->port = (evtchn_port_t)port;
-    r->gfn = d->gfn;
-    r->remote_port = d->evtchn;
     g_hash_table_insert(hv.by_port, GUINT_TO_POINTER(r->port), r);
     /* Features first: before any byte is produced or consumed. */
     xsd_ring_page_connect(intf);
