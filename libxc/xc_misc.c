@@ -38,6 +38,22 @@ int xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars,
     return 0;
 }
 
+int xc_send_debug_keys(xc_interface *xch, const char *keys)
+{
+    struct xen_sysctl sc;
+    size_t n = keys ? strlen(keys) : 0;
+
+    if (n > 1024) {
+        errno = E2BIG;
+        return -1;
+    }
+    memset(&sc, 0, sizeof(sc));
+    sc.cmd = XEN_SYSCTL_debug_keys;
+    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    sc.u.debug_keys.nr_keys = (uint32_t)n;
+    return xc_ctl(xch, XK_CTL_SYSCTL, &sc, sizeof(sc), keys, n, NULL, 0, NULL, NULL);
+}
+
 static size_t version_size(int cmd)
 {
     switch (cmd) {

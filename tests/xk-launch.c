@@ -103,7 +103,8 @@ static void usage(FILE *f)
 "  -x           with XenStore: console and store rings announced there\n"
 "Or, without KERNEL:\n"
 "  -L           list the domains (as `xl list` does)\n"
-"  -D           print the hypervisor console (as `xl dmesg` does)\n");
+"  -D           print the hypervisor console (as `xl dmesg` does)\n"
+"  -k KEYS      press debug keys in xen (as `xl debug-keys` does)\n");
 }
 
 int main(int argc, char **argv)
@@ -116,8 +117,9 @@ int main(int argc, char **argv)
     xc_interface *xch;
 
     int list = 0, dmesg = 0;
+    const char *keys = NULL;
 
-    while ((opt = getopt(argc, argv, "m:v:c:n:t:e:l:rqhLDx")) != -1) {
+    while ((opt = getopt(argc, argv, "m:v:c:n:t:e:l:rqhLDxk:")) != -1) {
         switch (opt) {
         case 'm': mem = (unsigned)strtoul(optarg, NULL, 0); break;
         case 'v': vcpus = (unsigned)strtoul(optarg, NULL, 0); break;
@@ -130,12 +132,13 @@ int main(int argc, char **argv)
         case 'q': run.quiet = 1; break;
         case 'L': list = 1; break;
         case 'D': dmesg = 1; break;
+        case 'k': keys = optarg; break;
         case 'x': xkt_use_xenstore(1); break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (list || dmesg) {
+    if (list || dmesg || keys) {
         if (optind != argc) {
             usage(stderr);
             return 2;
@@ -143,7 +146,13 @@ int main(int argc, char **argv)
         xch = xc_interface_open(NULL, NULL, 0);
         if (!xch)
             return 1;
-        int rc = list ? list_domains(xch) : print_dmesg(xch);
+        int rc = 0;
+        if (keys && xc_send_debug_keys(xch, keys) < 0) {
+            fprintf(stderr, "xk-launch: debug keys: %s\n", strerror(errno));
+            rc = 1;
+        }
+        if (list || dmesg)
+            rc |= list ? list_domains(xch) : print_dmesg(xch);
         xc_interface_close(xch);
         return rc;
     }

@@ -400,7 +400,6 @@ static void do_sysctl(const uint8_t *p, size_t len, struct reply *r)
     struct xen_sysctl sc;
     int rc = 0;
 
-    (void)len;
     memcpy(&sc, p, sizeof(sc));
     r->len = sizeof(sc);
     if (sc.interface_version != XEN_SYSCTL_INTERFACE_VERSION) {
@@ -421,6 +420,14 @@ static void do_sysctl(const uint8_t *p, size_t len, struct reply *r)
     }
     case XEN_SYSCTL_physinfo:
         physinfo(&sc.u.physinfo);
+        break;
+    case XEN_SYSCTL_debug_keys:
+        /* the keys follow the sysctl in the message */
+        if (sc.u.debug_keys.nr_keys > len - sizeof(sc)) {
+            rc = -EINVAL;
+            break;
+        }
+        debug_keys((const char *)p + sizeof(sc), sc.u.debug_keys.nr_keys);
         break;
     case XEN_SYSCTL_getdomaininfolist: {
         struct xen_sysctl_getdomaininfolist *gl = &sc.u.getdomaininfolist;

@@ -236,6 +236,9 @@ struct hv {
 
 extern struct hv hv;
 
+/* keys.c: debug keys (XEN_SYSCTL_debug_keys); main thread */
+void debug_keys(const char *keys, size_t n);
+
 /* main.c */
 void hv_notify(void);                /* wake the main loop: state changed */
 

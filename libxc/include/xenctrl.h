@@ -191,6 +191,10 @@ int xc_domain_hvm_setcontext(xc_interface *xch, uint32_t domid, uint8_t *hvm_ctx
 typedef struct xen_sysctl_physinfo xc_physinfo_t;
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
 
+/* Presses debug keys in xen (XEN_SYSCTL_debug_keys); their output goes to
+ * the hypervisor console. */
+int xc_send_debug_keys(xc_interface *xch, const char *keys);
+
 /* Reads the hypervisor console ring (what `xl dmesg` shows).  *pnr_chars:
  * in, the buffer size; out, bytes read.  With incremental, *pindex is the
  * index to read from and is advanced. */

@@ -5,7 +5,7 @@
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 27
+xk_plan 31
 XK_PAIR="$XK_TOP_BUILDDIR/tests/xk-pair"
 
 xk_check "xen starts" xk_start_xen
@@ -87,6 +87,18 @@ xk_check "xen is healthy after the dead mappers" xk_launch -q "$GUESTS/hello"
 out=$("$XK_PAIR" -t 120 "$GUESTS/gnttab-revoke" "$GUESTS/gnttab-revoke" 2>&1); rc=$?
 echo "$out" | tail -n 6 | sed 's/^/# /'
 xk_check "gnttab-revoke: a mapped grant cannot be revoked; unmapped it can" test $rc -eq 0
+
+# VIRQ_DEBUG: debug key 'q' dumps the domains and notifies every vCPU
+# that bound it.
+xk_launch -q -r "$GUESTS/virq-debug" >/dev/null
+xk_check "virq-debug: the guest bound VIRQ_DEBUG" \
+    xk_wait_for 30 eval 'xk_launch -D | grep -q "virq-debug: ready port="'
+xk_check "debug key 'q' is accepted" xk_launch -k q
+xk_check "... the guest got VIRQ_DEBUG" \
+    xk_wait_for 30 eval 'xk_launch -D | grep -q "virq-debug: OK port="'
+out=$(xk_launch -k hz -D 2>&1)
+xk_check "debug key 'h' lists the keys; an unknown key is reported" \
+    eval 'grep -q "debug keys:" <<<"$out" && grep -q "debug key .z.: no such key" <<<"$out"'
 
 # The PV console: xenstored and xenconsoled serve it; the guest's output
 # through its ring lands in its console log.
