@@ -145,7 +145,23 @@ enum xk_gnttab_cmd {
     XK_GNTTAB_UNMAP,        /* handle */
     XK_GNTTAB_COPY_FROM,    /* domid, ref, c = offset, d = length -> bytes */
     XK_GNTTAB_COPY_TO,      /* domid, ref, c = offset, d = length; bytes follow */
+    XK_GNTTAB_COPY_BATCH,   /* d = count; count struct xk_ctl_gnt_seg follow, then
+                             * the bytes of the to-guest segments in order ->
+                             * count int16_t GNTST_* statuses, then the bytes of
+                             * the from-guest segments in order (zeros where a
+                             * segment failed) */
 };
+
+/* One segment of XK_GNTTAB_COPY_BATCH: one page-bounded copy between the
+ * caller and a granted page. */
+struct xk_ctl_gnt_seg {
+    uint32_t domid;
+    uint32_t ref;
+    uint16_t offset;
+    uint16_t len;
+    uint32_t to_guest;      /* 1: caller -> grant; 0: grant -> caller */
+};
+#define XK_GNTTAB_COPY_MAX_SEGS 64
 
 struct xk_ctl_gnttab {
     uint32_t cmd;

@@ -176,43 +176,101 @@ int xengnttab_unmap(xengnttab_handle *h, void *start_address, uint32_t count)
     return 0;
 }
 
+/* Sends segs[idx[0..n)] as one XK_GNTTAB_COPY_BATCH and sets their
+ * statuses; -1 with errno when xen refused the message as a whole. */
+static int copy_batch(xengnttab_handle *h, xengnttab_grant_copy_segment_t *segs,
+                      const uint32_t *idx, uint32_t n, size_t to_bytes, size_t from_bytes)
+{
+    struct xk_ctl_gnttab g = { .cmd = XK_GNTTAB_COPY_BATCH, .d = n };
+    size_t in_len = n * sizeof(struct xk_ctl_gnt_seg) + to_bytes;
+    size_t out_len = n * sizeof(int16_t) + from_bytes, got = 0;
+    uint8_t *in = malloc(in_len), *out = malloc(out_len);
+    int rc = -1;
+
+    if (!in || !out) {
+        errno = ENOMEM;
+        goto done;
+    }
+    uint8_t *bytes = in + n * sizeof(struct xk_ctl_gnt_seg);
+    for (uint32_t i = 0; i < n; i++) {
+        xengnttab_grant_copy_segment_t *s = &segs[idx[i]];
+        bool to = s->flags & GNTCOPY_dest_gref;
+        struct xk_ctl_gnt_seg sg = {
+            .domid = to ? s->dest.foreign.domid : s->source.foreign.domid,
+            .ref = to ? s->dest.foreign.ref : s->source.foreign.ref,
+            .offset = to ? s->dest.foreign.offset : s->source.foreign.offset,
+            .len = s->len,
+            .to_guest = to,
+        };
+        memcpy(in + i * sizeof(sg), &sg, sizeof(sg));
+        if (to) {
+            memcpy(bytes, s->source.virt, s->len);
+            bytes += s->len;
+        }
+    }
+    if (xc_ctl(h->xch, XK_CTL_GNTTAB_OP, &g, sizeof(g), in, in_len, out, out_len, &got, NULL) < 0)
+        goto done;
+    if (got != out_len) {
+        errno = EPROTO;
+        goto done;
+    }
+    bytes = out + n * sizeof(int16_t);
+    for (uint32_t i = 0; i < n; i++) {
+        xengnttab_grant_copy_segment_t *s = &segs[idx[i]];
+        int16_t st;
+        memcpy(&st, out + i * sizeof(st), sizeof(st));
+        s->status = st;
+        if (!(s->flags & GNTCOPY_dest_gref)) {
+            if (st == GNTST_okay)
+                memcpy(s->dest.virt, bytes, s->len);
+            bytes += s->len;
+        }
+    }
+    rc = 0;
+done:
+    free(in);
+    free(out);
+    return rc;
+}
+
+/* Segments go to xen in batches, as many as fit in one message each. */
 int xengnttab_grant_copy(xengnttab_handle *h, uint32_t count,
                          xengnttab_grant_copy_segment_t *segs)
 {
-    for (uint32_t i = 0; i < count; i++) {
-        xengnttab_grant_copy_segment_t *s = &segs[i];
-        bool to_guest = s->flags & GNTCOPY_dest_gref;
-        struct xk_ctl_gnttab g = { .d = s->len };
-        int rc;
+    uint32_t idx[XK_GNTTAB_COPY_MAX_SEGS], n = 0;
+    size_t to_bytes = 0, from_bytes = 0;
+    const size_t room = XK_CTL_MAX_PAYLOAD - sizeof(struct xk_ctl_gnttab);
 
-        if (!!(s->flags & GNTCOPY_source_gref) == to_guest ||
-            (s->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref))) {
+    for (uint32_t i = 0; i <= count; i++) {
+        xengnttab_grant_copy_segment_t *s = i < count ? &segs[i] : NULL;
+        bool to = s && (s->flags & GNTCOPY_dest_gref);
+        size_t len = s ? s->len : 0;
+
+        if (s && (!!(s->flags & GNTCOPY_source_gref) == to ||
+                  (s->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref)))) {
             s->status = GNTST_general_error;   /* one local side, one grant */
             continue;
         }
-        if (to_guest) {
-            g.cmd = XK_GNTTAB_COPY_TO;
-            g.domid = s->dest.foreign.domid;
-            g.ref = s->dest.foreign.ref;
-            g.c = s->dest.foreign.offset;
-            rc = xc_ctl(h->xch, XK_CTL_GNTTAB_OP, &g, sizeof(g), s->source.virt, s->len, NULL, 0,
-                        NULL, NULL);
-        } else {
-            g.cmd = XK_GNTTAB_COPY_FROM;
-            g.domid = s->source.foreign.domid;
-            g.ref = s->source.foreign.ref;
-            g.c = s->source.foreign.offset;
-            rc = xc_ctl(h->xch, XK_CTL_GNTTAB_OP, &g, sizeof(g), NULL, 0, s->dest.virt, s->len,
-                        NULL, NULL);
-        }
-        if (rc == 0)
-            s->status = GNTST_okay;
-        else if (errno == ESRCH)
-            s->status = GNTST_bad_domain;
-        else if (errno == EINVAL)
+        if (s && len > XC_PAGE_SIZE) {
             s->status = GNTST_bad_copy_arg;
+            continue;
+        }
+        /* flush before this segment would overflow either message */
+        if (n && (!s || n == XK_GNTTAB_COPY_MAX_SEGS ||
+                  (n + 1) * sizeof(struct xk_ctl_gnt_seg) + to_bytes + (to ? len : 0) > room ||
+                  (n + 1) * sizeof(int16_t) + from_bytes + (to ? 0 : len) > room)) {
+            if (copy_batch(h, segs, idx, n, to_bytes, from_bytes) < 0)
+                return -1;
+            n = 0;
+            to_bytes = from_bytes = 0;
+        }
+        if (!s)
+            break;
+        idx[n++] = i;
+        if (to)
+            to_bytes += len;
         else
-            s->status = GNTST_permission_denied;
+            from_bytes += len;
     }
     return 0;
 }

@@ -34,6 +34,7 @@
 #include <xen/memory.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/save.h>
+#include <xen/grant_table.h>
 
 #include "xen.h"
 #include "ctl.h"
@@ -985,6 +986,60 @@ static void do_gnttab_op(struct conn *c, const uint8_t *p, size_t len, struct re
         c->maps[g.handle].in_use = false;
         r->ret = 0;
         return;
+    case XK_GNTTAB_COPY_BATCH: {
+        /* Everything is checked before any copy: a bad batch copies
+         * nothing. */
+        struct xk_ctl_gnt_seg segs[XK_GNTTAB_COPY_MAX_SEGS];
+        uint32_t n = g.d;
+        size_t to_bytes = 0, from_bytes = 0;
+        if (n == 0 || n > XK_GNTTAB_COPY_MAX_SEGS || len < sizeof(g) + n * sizeof(segs[0])) {
+            r->ret = -EINVAL;
+            return;
+        }
+        memcpy(segs, p + sizeof(g), n * sizeof(segs[0]));
+        for (uint32_t i = 0; i < n; i++) {
+            if (segs[i].to_guest > 1) {
+                r->ret = -EINVAL;
+                return;
+            }
+            if (segs[i].to_guest)
+                to_bytes += segs[i].len;
+            else
+                from_bytes += segs[i].len;
+        }
+        size_t out_off = n * sizeof(int16_t);
+        if (len != sizeof(g) + n * sizeof(segs[0]) + to_bytes ||
+            out_off + from_bytes > XK_CTL_MAX_PAYLOAD) {
+            r->ret = -EINVAL;
+            return;
+        }
+        const uint8_t *in = p + sizeof(g) + n * sizeof(segs[0]);
+        uint8_t *out = r->data + out_off;
+        for (uint32_t i = 0; i < n; i++) {
+            struct xk_ctl_gnt_seg *sg = &segs[i];
+            int16_t st;
+            if (sg->len > XK_PAGE_SIZE || sg->offset > XK_PAGE_SIZE ||
+                sg->offset + sg->len > XK_PAGE_SIZE) {
+                st = GNTST_bad_copy_arg;
+            } else {
+                uint8_t buf[XK_PAGE_SIZE];
+                if (sg->to_guest)
+                    memcpy(buf, in, sg->len);
+                st = (int16_t)gnttab_dom0_copy((domid_t)sg->domid, sg->ref, sg->offset, sg->len,
+                                               sg->to_guest, sg->to_guest ? buf : out);
+                if (!sg->to_guest && st != GNTST_okay)
+                    memset(out, 0, sg->len);
+            }
+            if (sg->to_guest)
+                in += sg->len;
+            else
+                out += sg->len;
+            memcpy(r->data + i * sizeof(int16_t), &st, sizeof(st));
+        }
+        r->len = out_off + from_bytes;
+        r->ret = 0;
+        return;
+    }
     case XK_GNTTAB_COPY_FROM:
     case XK_GNTTAB_COPY_TO: {
         bool to = g.cmd == XK_GNTTAB_COPY_TO;
