@@ -85,6 +85,7 @@ struct ring {
     bool closing;                      /* shut down by the core */
     bool in_service;                   /* ring_service on the stack */
     bool queued;                       /* in hv.kicked */
+    unsigned resets;                   /* reconnections asked by the guest */
     guint free_src;
 };
 
@@ -295,6 +296,7 @@ static int ring_attach(struct ring *r, const struct xsd_domain *d)
     }
     r->intf = intf;
     r->port = (evtchn_port_t)port;
+    r->resets = 0;
     g_hash_table_insert(hv.by_port, GUINT_TO_POINTER(r->port), r);
     /* Features first: before any byte is produced or consumed. */
     xsd_ring_page_connect(intf);
@@ -312,8 +314,10 @@ static int ring_attach(struct ring *r, const struct xsd_domain *d)
  * ring. */
 static void ring_reset(struct ring *r)
 {
-    xk_info("domain %u: reconnecting its XenStore ring at its request (watches and "
-            "transactions dropped)", r->domid);
+    /* The guest decides how often: logged once per attachment. */
+    xk_log(r->resets++ ? XK_LOG_DEBUG : XK_LOG_INFO,
+           "domain %u: reconnecting its XenStore ring at its request (watches and "
+           "transactions dropped)", r->domid);
     xsd_conn_free(r->conn);
     r->conn = xsd_conn_new(r->store, &ring_ops, r, r->domid, 0);
     xsd_domain_get(r->store, r->domid)->ring = r->conn;
