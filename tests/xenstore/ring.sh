@@ -2,14 +2,15 @@
 # Guests reach xenstored over their ring page: the xs-ring guest of guest/
 # reads its domid and writes a node through its ring while dom0 watches;
 # its poweroff fires @releaseDomain, its destruction (VIRQ_DOM_EXC)
-# releases it; RELEASE tears an idle guest's ring down; xenstored unmaps
-# what it mapped and exits cleanly.
+# releases it; the pvctl guest follows control/shutdown through a watch
+# (events to the guest over its ring); RELEASE tears an idle guest's ring
+# down; xenstored unmaps what it mapped and exits cleanly.
 . "$XK_TESTS_SRCDIR/lib.sh"
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 . "$XK_TESTS_SRCDIR/xenstore/lib-xs.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 14
+xk_plan 17
 RT="$XK_TESTS_BUILDDIR/xenstore/xs-ring-test"
 
 xk_start_xen || xk_bail "xen did not start"
@@ -50,6 +51,18 @@ xk_check "destroying it (VIRQ_DOM_EXC) released it" xk_wait_for 10 gone
 xk_check "... with one more @releaseDomain" xk_wait_for 10 eval \
     '[ "$(grep -cx @releaseDomain "$XK_RUN/events")" -gt '"$n_release"' ]'
 xk_check "... and its ring unmapped" xk_wait_for 10 eval '[ "$(mapped)" -eq '"$base_maps"' ]'
+
+# Watch events to a guest: pvctl watches control/shutdown.
+dom=$("$RT" boot "$GUESTS/pvctl" 2>"$XK_RUN/boot.err")
+pvctl_says() { xk_launch -D | grep -q "(d$dom) pvctl: $1"; }
+xk_check "pvctl is up with XenStore (domain ${dom:-none})" \
+    xk_wait_for 60 pvctl_says "ready domid=$dom .*xenstore=yes"
+xk_check "... and wrote control/feature-poweroff through its ring" test \
+    "$("$XS_OURS/xenstore-read" "/local/domain/$dom/control/feature-poweroff")" = 1
+"$XS_OURS/xenstore-write" "/local/domain/$dom/control/shutdown" poweroff
+xk_check "a poweroff request reached it through its watch, and it obeyed" eval '
+    xk_wait_for 30 pvctl_says "shutdown poweroff" && xk_wait_for 30 eval "[ \"\$(state)\" = poweroff ]"'
+"$RT" destroy "$dom"
 
 # RELEASE of a running guest that never touches its ring.
 dom=$("$RT" boot "$GUESTS/idle" 2>"$XK_RUN/boot.err")

@@ -2,7 +2,8 @@
  *
  *   xs-ring-test boot [-m MB] GUEST
  *       Creates a domain as libxl does with XenStore: its home
- *       /local/domain/D readable by D (n0 rD) and D's own data/ (nD), then
+ *       /local/domain/D readable by D (n0 rD), D's own data/ and control/
+ *       (nD), then
  *       builds GUEST into it with its console and store event channels,
  *       writes its entries, introduces it to xenstored and unpauses it.
  *       Prints D.
@@ -67,19 +68,22 @@ static void die(const char *fmt, ...)
     exit(2);
 }
 
-/* Home and data/ with libxl's permissions. */
+/* Home, data/ and control/ with libxl's permissions. */
 static void make_home(uint32_t d)
 {
     struct xs_permissions home[2] = { { 0, XS_PERM_NONE }, { d, XS_PERM_READ } };
-    struct xs_permissions data[1] = { { d, XS_PERM_NONE } };
+    struct xs_permissions own[1] = { { d, XS_PERM_NONE } };
+    static const char *const subdirs[] = { "data", "control" };
     char path[64];
 
     snprintf(path, sizeof(path), "/local/domain/%u", d);
     if (!xs_mkdir(xs, XBT_NULL, path) || !xs_set_permissions(xs, XBT_NULL, path, home, 2))
         die("%s: %s", path, strerror(errno));
-    snprintf(path, sizeof(path), "/local/domain/%u/data", d);
-    if (!xs_mkdir(xs, XBT_NULL, path) || !xs_set_permissions(xs, XBT_NULL, path, data, 1))
-        die("%s: %s", path, strerror(errno));
+    for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+        snprintf(path, sizeof(path), "/local/domain/%u/%s", d, subdirs[i]);
+        if (!xs_mkdir(xs, XBT_NULL, path) || !xs_set_permissions(xs, XBT_NULL, path, own, 1))
+            die("%s: %s", path, strerror(errno));
+    }
 }
 
 static int cmd_boot(int argc, char **argv)
