@@ -90,6 +90,19 @@ int xl_getopt(int argc, char **argv, const char *optstring, const struct option 
     return o;
 }
 
+int xl_connect(void)
+{
+    if (ctx)
+        return 0;
+    if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, NULL)) {
+        fprintf(stderr, "cannot init xl context\n");
+        return 1;
+    }
+    libxl_ctx_set_log(ctx, stderr, verbose >= 2 ? LIBXL_LOG_DEBUG
+                                   : verbose ? LIBXL_LOG_INFO : LIBXL_LOG_WARN);
+    return 0;
+}
+
 const struct cmd_spec *cmdtable_lookup(const char *name)
 {
     for (int i = 0; i < cmdtable_len; i++)
@@ -134,14 +147,6 @@ int main(int argc, char **argv)
     if (dryrun_only && !c->can_dryrun) {
         fprintf(stderr, "command does not implement -N (dryrun) option\n");
         return 1;
-    }
-    if (c->needs_ctx && !dryrun_only) {
-        if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, NULL)) {
-            fprintf(stderr, "cannot init xl context\n");
-            return 1;
-        }
-        libxl_ctx_set_log(ctx, stderr, verbose >= 2 ? LIBXL_LOG_DEBUG
-                                       : verbose ? LIBXL_LOG_INFO : LIBXL_LOG_WARN);
     }
     rc = c->fn(argc, argv);
     libxl_ctx_free(ctx);

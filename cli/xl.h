@@ -17,7 +17,6 @@ struct cmd_spec {
     const char *name;
     int (*fn)(int argc, char **argv);
     bool can_dryrun;
-    bool needs_ctx;            /* connects to the hypervisor and xenstored first */
     const char *summary;       /* one line: `xl help` */
     const char *usage;         /* after "xl [-v] NAME " */
     const char *options;       /* option help, or NULL */
@@ -34,6 +33,10 @@ extern bool dryrun_only;       /* -N */
 extern bool force_execution;   /* -f */
 
 void help(const char *command);
+/* Connects to the hypervisor and xenstored (once); commands call it after
+ * their options, so that help and usage errors need neither.  Nonzero,
+ * with a message, when that fails. */
+int xl_connect(void);
 
 /* Option parsing as Xen's xl does it: -h (and --help) print the
  * command's help and make the command exit 0; an unknown option prints

@@ -87,13 +87,10 @@ int main_create(int argc, char **argv)
         libxl_domain_config_dispose(&c);
         return json ? 0 : 1;
     }
-    if (libxl_ctx_alloc(&ctx, LIBXL_VERSION, 0, NULL)) {
-        fprintf(stderr, "cannot init xl context\n");
+    if (xl_connect()) {
         libxl_domain_config_dispose(&c);
         return 1;
     }
-    libxl_ctx_set_log(ctx, stderr, verbose >= 2 ? LIBXL_LOG_DEBUG
-                                   : verbose ? LIBXL_LOG_INFO : LIBXL_LOG_WARN);
     rc = libxl_domain_create_new(ctx, &c, &domid, NULL, NULL);
     if (rc) {
         fprintf(stderr, "Failed to create domain %s (rc=%d)\n",

@@ -139,6 +139,8 @@ int main_list(int argc, char **argv)
         case 'n': numa = true; break;
         }
     }
+    if (xl_connect())
+        return 1;
     if (optind < argc) {
         /* Named domains, in the order given. */
         n = argc - optind;
@@ -201,6 +203,8 @@ int main_info(int argc, char **argv)
         if (o == 'n')
             numa = true;
     }
+    if (xl_connect())
+        return 1;
     libxl_physinfo_init(&pi);
     if (libxl_get_physinfo(ctx, &pi)) {
         fprintf(stderr, "libxl_physinfo failed.\n");
@@ -287,6 +291,8 @@ int main_dmesg(int argc, char **argv)
         if (o == 'c')
             clear = true;
     }
+    if (xl_connect())
+        return 1;
     cr = libxl_xen_console_read_start(ctx, clear);
     if (!cr)
         return 1;
@@ -335,6 +341,8 @@ int main_uptime(int argc, char **argv)
         if (o == 's')
             short_ = true;
     }
+    if (xl_connect())
+        return 1;
     if (optind < argc) {
         nwant = argc - optind;
         want = calloc((size_t)nwant, sizeof(*want));

@@ -153,6 +153,8 @@ int main_vcpulist(int argc, char **argv)
 
     if (simple_opts(argc, argv, "vcpu-list", 0, &status))
         return status;
+    if (xl_connect())
+        return 1;
     printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU", "State", "Time(s)",
            "Affinity (Hard / Soft)");
     if (optind < argc) {

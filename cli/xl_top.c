@@ -182,6 +182,8 @@ int main_top(int argc, char **argv)
     }
     if (t.delay_s < 1)
         t.delay_s = 1;
+    if (xl_connect())
+        return 1;
     if (!t.batch && !isatty(1))
         t.batch = true;
     if (!t.batch && isatty(0) && tcgetattr(0, &saved) == 0) {

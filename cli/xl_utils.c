@@ -16,6 +16,8 @@ uint32_t find_domain(const char *p)
     char *end;
     int rc;
 
+    if (xl_connect())
+        exit(1);
     errno = 0;
     unsigned long v = strtoul(p, &end, 10);
     if (*p && isdigit((unsigned char)*p) && !*end && !errno && v < 0x7ff0) {

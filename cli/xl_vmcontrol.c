@@ -112,6 +112,8 @@ static int shutdown_or_reboot(int argc, char **argv, bool reboot)
         help(cmd);
         return 2;
     }
+    if (xl_connect())
+        return 1;
     if (all) {
         int nb;
         libxl_dominfo *list = libxl_list_domain(ctx, &nb);
@@ -269,6 +271,8 @@ int main_domid(int argc, char **argv)
 
     if (simple_opts(argc, argv, "domid", 1, &status))
         return status;
+    if (xl_connect())
+        return 1;
     if (libxl_name_to_domid(ctx, argv[optind], &domid)) {
         fprintf(stderr, "Can't get domid of domain name '%s', maybe this domain does not "
                 "exist.\n", argv[optind]);
@@ -286,6 +290,8 @@ int main_domname(int argc, char **argv)
 
     if (simple_opts(argc, argv, "domname", 1, &status))
         return status;
+    if (xl_connect())
+        return 1;
     errno = 0;
     d = strtoul(argv[optind], &end, 10);
     if (!*argv[optind] || *end || errno || d >= 0x7ff0) {

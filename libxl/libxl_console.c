@@ -239,12 +239,7 @@ int libxl_console_attach(libxl_ctx *ctx, uint32_t domid, int cons_num, libxl_con
             restore = true;
     }
     for (;;) {
-        struct pollfd pfd[4] = {
-            { .fd = xsfd, .events = POLLIN },
-            { .fd = libxl__xenwait_fd(ctx), .events = POLLIN },
-            { .fd = s.in_eof ? -1 : opts->in_fd, .events = POLLIN },
-            { .fd = s.pty, .events = POLLIN },
-        };
+        struct pollfd pfd[4];
 
         libxl__watch_drain(ctx);
         libxl__xenwait_drain(ctx);
@@ -259,6 +254,11 @@ int libxl_console_attach(libxl_ctx *ctx, uint32_t domid, int cons_num, libxl_con
             rc = 0;
             break;
         }
+        /* Built after the updates: the pty may have just been opened. */
+        pfd[0] = (struct pollfd){ .fd = xsfd, .events = POLLIN };
+        pfd[1] = (struct pollfd){ .fd = libxl__xenwait_fd(ctx), .events = POLLIN };
+        pfd[2] = (struct pollfd){ .fd = s.in_eof ? -1 : opts->in_fd, .events = POLLIN };
+        pfd[3] = (struct pollfd){ .fd = s.pty, .events = POLLIN };
         if (poll(pfd, 4, -1) < 0 && errno != EINTR) {
             LOGE(ERROR, "poll");
             rc = ERROR_FAIL;

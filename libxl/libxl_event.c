@@ -1,17 +1,18 @@
 /* libxl_event.c -- waiting for domains without polling.
  *
- * A domain's death or shutdown is announced by xenstored's @releaseDomain
- * watch; libxl waits on it through a second XenStore connection (its
+ * xenstored fires @releaseDomain when an introduced domain shuts down
+ * (once) and when it dies (it follows the hypervisor's VIRQ_DOM_EXC);
+ * libxl waits on that watch through a second XenStore connection (its
  * reader thread makes the descriptor pollable, and requests on the main
- * connection stay single-threaded and fast).
+ * connection stay single-threaded and fast).  Every wake-up only
+ * re-evaluates a condition, so a wake-up too many costs a check.
  *
- * Until xenstored raises @releaseDomain by itself when the hypervisor
- * reports a domain shut down or dead (VIRQ_DOM_EXC), the same poll() also
- * waits on the hypervisor: a thread blocks in xc_xk_wait for the domain's
- * state (or any domain's, with DOMID_INVALID) and signals an eventfd.  The
- * thread has its own connection; it is stopped by shutting that connection
- * down, which ends the blocked wait.  Every wake-up only re-evaluates a
- * condition, so a wake-up too many costs a check and nothing else.
+ * What xenstored cannot announce -- console output of the hypervisor, and
+ * the state of a domain it was never introduced to (one made by another
+ * tool) -- comes from the hypervisor's own wait: a thread blocks in
+ * xc_xk_wait (on its own connection) and signals an eventfd that the same
+ * poll() watches.  The thread is stopped by shutting that connection down,
+ * which ends the blocked wait.
  */
 #include "config.h"
 
@@ -235,10 +236,10 @@ int libxl_evenable_domain_death(libxl_ctx *ctx, uint32_t domid, uint64_t user,
 
     e->domid = domid;
     e->user = user;
-    if (!xch || xc_domain_getinfo_single(xch, domid, &xi) < 0)
-        e->death_reported = false;          /* reported as dead at the first wait */
-    else
+    if (xch && xc_domain_getinfo_single(xch, domid, &xi) == 0)
         memcpy(e->uuid.uuid, xi.handle, sizeof(e->uuid.uuid));
+    /* else it is reported dead at the first wait */
+    e->introduced = xs_is_domain_introduced(ctx->xsh, domid);
     e->next = ctx->deaths;
     ctx->deaths = e;
     *evgen_out = e;
@@ -303,6 +304,7 @@ int libxl_event_wait_deadline(libxl_ctx *ctx, libxl_event **event_r, int timeout
 {
     struct pending p = { NULL };
     uint32_t domid = DOMID_INVALID;
+    unsigned int xen_what = 0;
     int rc;
 
     *event_r = NULL;
@@ -310,9 +312,14 @@ int libxl_event_wait_deadline(libxl_ctx *ctx, libxl_event **event_r, int timeout
         LOG(ERROR, "libxl_event_wait: no event is enabled");
         return ERROR_INVAL;
     }
+    /* @releaseDomain covers the domains xenstored knows; the hypervisor's
+     * wait the others. */
+    for (libxl_evgen_domain_death *e = ctx->deaths; e; e = e->next)
+        if (!e->introduced && !e->death_reported)
+            xen_what = XC_WAIT_STATE | XC_WAIT_GONE;
     if (!ctx->deaths->next)
         domid = ctx->deaths->domid;
-    rc = libxl__wait(ctx, domid, XC_WAIT_STATE | XC_WAIT_GONE, death_check, &p, timeout_ms);
+    rc = libxl__wait(ctx, domid, xen_what, death_check, &p, timeout_ms);
     if (rc < 0)
         return rc;
     *event_r = p.ev;

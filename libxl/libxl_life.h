@@ -8,9 +8,9 @@
  *
  * A context belongs to one thread.  It holds a connection to the
  * hypervisor (opened on first use, dropped by libxl_ctx_idle), one to
- * xenstored for requests and, while something waits, a second XenStore
- * connection for watches and a thread blocked in the hypervisor's wait
- * (libxl_event.c).
+ * xenstored for requests and, once something waits, a second XenStore
+ * connection for watches; a console also has a thread blocked in the
+ * hypervisor's wait (libxl_event.c).
  */
 #ifndef XENKVM_LIBXL_LIFE_H
 #define XENKVM_LIBXL_LIFE_H
@@ -24,7 +24,8 @@
 #include "xenstore.h"
 
 /* A thread that turns the hypervisor's wait (xc_xk_wait) into a readable
- * eventfd, so that one poll() covers XenStore and the hypervisor. */
+ * eventfd, so that one poll() covers XenStore and the hypervisor: for
+ * console output, and for domains xenstored does not know. */
 typedef struct libxl__xenwait {
     bool running;
     pthread_t thread;
@@ -40,6 +41,7 @@ struct libxl_evgen_domain_death {
     libxl_uuid uuid;
     uint64_t user;
     bool shutdown_reported, death_reported;
+    bool introduced;               /* xenstored announces its shutdown and death */
 };
 
 struct libxl__ctx {
