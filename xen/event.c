@@ -130,6 +130,21 @@ void event_set_callback_irq(struct domain *d, uint64_t value)
             vcpu_kick(d->vcpus[i], VCPU_WORK_IRQ);
 }
 
+/* HVMOP_set_evtchn_upcall_vector: as Xen does, an upcall already pending
+ * (an event sent before the guest set its vector) is delivered now
+ * through the new vector, rather than waiting for a 0 -> 1 edge that a
+ * guest which has not acknowledged it yet will never make. */
+void event_set_upcall_vector(struct vcpu *v, uint8_t vector)
+{
+    struct domain *d = v->domain;
+
+    v->upcall_vector = vector;
+    if (d->ev_ready && evtchn_upcall_pending(&d->ev, v->id)) {
+        vlapic_accept(&v->lapic, vector);
+        vcpu_kick(v, VCPU_WORK_IRQ);
+    }
+}
+
 int event_pending_vector(struct vcpu *v)
 {
     struct domain *d = v->domain;

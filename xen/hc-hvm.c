@@ -123,7 +123,7 @@ long do_hvm_op(struct vcpu *v, struct hcall *h)
             return -EINVAL;
         if (u.vcpu >= d->max_vcpus || !d->vcpus[u.vcpu])
             return -ENOENT;
-        d->vcpus[u.vcpu]->upcall_vector = u.vector;
+        event_set_upcall_vector(d->vcpus[u.vcpu], u.vector);
         return 0;
     }
     case HVMOP_get_time: {

@@ -251,6 +251,7 @@ void event_latch_shinfo(struct vcpu *v);
 void event_update_vcpu_info(struct vcpu *v);
 uint8_t *event_vcpu_info(struct vcpu *v);
 void event_set_callback_irq(struct domain *d, uint64_t value);
+void event_set_upcall_vector(struct vcpu *v, uint8_t vector);
 /* Raises VIRQ_DOM_EXC in dom0: a domain shut down or died. */
 void event_dom_exc(void);
 /* Raises VIRQ_CON_RING in dom0: the console ring got output. */
