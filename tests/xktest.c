@@ -59,6 +59,25 @@ static int xs_setup(uint32_t d, const struct xc_dom_image *dom, char *err, size_
         snprintf(err, errlen, "cannot reach xenstored: %s", strerror(errno));
         return -1;
     }
+    /* As libxl does: the home is dom0's, readable by the guest ("n0 rN",
+     * so what is written below inherits that); data/ and control/ are the
+     * guest's own. */
+    struct xs_permissions home[2] = { { .id = 0, .perms = XS_PERM_NONE },
+                                      { .id = d, .perms = XS_PERM_READ } };
+    struct xs_permissions own[1] = { { .id = d, .perms = XS_PERM_NONE } };
+    snprintf(path, sizeof(path), "/local/domain/%u", d);
+    if (!xs_mkdir(xs, XBT_NULL, path) || !xs_set_permissions(xs, XBT_NULL, path, home, 2)) {
+        snprintf(err, errlen, "creating %s: %s", path, strerror(errno));
+        goto out;
+    }
+    static const char *const owned[] = { "data", "control" };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "/local/domain/%u/%s", d, owned[i]);
+        if (!xs_mkdir(xs, XBT_NULL, path) || !xs_set_permissions(xs, XBT_NULL, path, own, 1)) {
+            snprintf(err, errlen, "creating %s: %s", path, strerror(errno));
+            goto out;
+        }
+    }
     struct { const char *node; unsigned long long v; const char *s; } nodes[] = {
         { "domid", d, NULL },
         { "name", 0, NULL },
