@@ -333,6 +333,19 @@ int libxl_domain_create_new(libxl_ctx *ctx, libxl_domain_config *d_config, uint3
         rc = ERROR_INVAL;
         goto out;
     }
+    {
+        /* A UUID is one domain's: /vm/UUID exists while a domain has it. */
+        char u[LIBXL_UUID_FMTLEN + 1], *name;
+        libxl_uuid_to_string(&d_config->c_info.uuid, u);
+        name = libxl__xs_read(ctx, XBT_NULL, "/vm/%s/name", u);
+        if (name) {
+            LOG(ERROR, "UUID %s is already the UUID of domain \"%s\": give another uuid= (or "
+                "none, to have one made)", u, name);
+            free(name);
+            rc = ERROR_INVAL;
+            goto out;
+        }
+    }
     rc = make_domain(ctx, &cr);
     if (!rc)
         rc = build(ctx, &cr, dom);

@@ -8,7 +8,7 @@
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 43
+xk_plan 44
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 
@@ -48,6 +48,10 @@ xl create -q "$cfg" 2>"$XK_RUN/err"; rc=$?
 sed "s/^/# /" "$XK_RUN/err"
 xk_check "a second domain called idle is refused, status 1" \
     eval 'test $rc -eq 1 && grep -q "already called \"idle\"" "$XK_RUN/err"'
+uuid=$(xl list -v idle | awk 'NR == 2 { print $7 }')
+xl create -q "$(xl_cfg twin idle)" "uuid=\"$uuid\"" 2>"$XK_RUN/err"; rc=$?
+xk_check "a second domain with idle's UUID is refused" \
+    eval 'test $rc -eq 1 && grep -q "already the UUID of domain \"idle\"" "$XK_RUN/err"'
 printf 'not an elf\n' >"$XK_RUN/junk"
 xl create -q "$(xl_cfg junk junk)" kernel="\"$XK_RUN/junk\"" 2>"$XK_RUN/err"; rc=$?
 xk_check "a kernel that is no ELF image is refused with its path" \
