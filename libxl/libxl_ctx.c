@@ -105,6 +105,7 @@ const char *libxl_run_dir(libxl_ctx *ctx)
 
 void libxl_ctx_idle(libxl_ctx *ctx)
 {
+    ctx->idle_waits = true;
     if (ctx->xch_) {
         xc_interface_close(ctx->xch_);
         ctx->xch_ = NULL;

@@ -212,6 +212,10 @@ int libxl__wait(libxl_ctx *ctx, uint32_t domid, unsigned int xen_what,
         rc = check(ctx, arg);
         if (rc)
             return rc;
+        if (ctx->idle_waits && ctx->xch_) {
+            xc_interface_close(ctx->xch_);
+            ctx->xch_ = NULL;
+        }
         if (deadline) {
             uint64_t now = xk_now_ns();
             if (now >= deadline)

@@ -46,6 +46,7 @@ struct libxl_evgen_domain_death {
 
 struct libxl__ctx {
     xc_interface *xch_;            /* libxl__xch() */
+    bool idle_waits;               /* libxl_ctx_idle: no xen connection while waiting */
     struct xs_handle *xsh;         /* requests */
     struct xs_handle *xsw;         /* watches (its reader thread), or NULL */
     bool release_watch;            /* @releaseDomain is set on xsw */

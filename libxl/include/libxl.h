@@ -233,7 +233,9 @@ const char *libxl_run_dir(libxl_ctx *ctx);
  * context without touching what the parent still uses (Xen's name). */
 void libxl_postfork_child_noexec(libxl_ctx *ctx);
 /* xenkvm: closes the context's hypervisor connection until it is next
- * needed (a long-lived monitor then holds only what its wait needs). */
+ * needed, and keeps it closed while the context waits for events: a
+ * long-lived monitor then holds no hypervisor connection between events
+ * (xen serves a bounded number of them). */
 void libxl_ctx_idle(libxl_ctx *ctx);
 
 /* ---- creation -------------------------------------------------------------
