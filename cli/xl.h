@@ -46,7 +46,10 @@ int xl_connect(void);
  * status to return. */
 int xl_getopt(int argc, char **argv, const char *optstring, const struct option *longopts,
               const char *cmd, int required_args, int *exit_status);
-#define XL_OPTIONS_END(o) ((o) == -1)
+
+/* The options of a command that has none but -h, and nargs arguments:
+ * 0, or -1 when the command must return *status. */
+int xl_simple_opts(int argc, char **argv, const char *cmd, int nargs, int *status);
 
 /* A domain named by id or name; prints Xen's message and exits 1 when there
  * is no such domain. */

@@ -9,23 +9,13 @@
 
 #include "xl.h"
 
-static int simple_opts(int argc, char **argv, const char *cmd, int nargs, int *status)
-{
-    int o;
-
-    while ((o = xl_getopt(argc, argv, "", NULL, cmd, nargs, status)) != -1)
-        if (o == 'h' || o == '?')
-            return -1;
-    return 0;
-}
-
 int main_memset(int argc, char **argv)
 {
     int status = 0;
     uint32_t domid;
     int64_t kb;
 
-    if (simple_opts(argc, argv, "mem-set", 2, &status))
+    if (xl_simple_opts(argc, argv, "mem-set", 2, &status))
         return status;
     domid = find_domain(argv[optind]);
     kb = parse_mem_size_kb(argv[optind + 1]);
@@ -46,7 +36,7 @@ int main_memmax(int argc, char **argv)
     uint32_t domid;
     int64_t kb;
 
-    if (simple_opts(argc, argv, "mem-max", 2, &status))
+    if (xl_simple_opts(argc, argv, "mem-max", 2, &status))
         return status;
     domid = find_domain(argv[optind]);
     kb = parse_mem_size_kb(argv[optind + 1]);
@@ -151,7 +141,7 @@ int main_vcpulist(int argc, char **argv)
 {
     int status = 0, rc = 0;
 
-    if (simple_opts(argc, argv, "vcpu-list", 0, &status))
+    if (xl_simple_opts(argc, argv, "vcpu-list", 0, &status))
         return status;
     if (xl_connect())
         return 1;

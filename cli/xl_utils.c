@@ -10,6 +10,16 @@
 #include "libxlutil.h"
 #include "xl.h"
 
+int xl_simple_opts(int argc, char **argv, const char *cmd, int nargs, int *status)
+{
+    int o;
+
+    while ((o = xl_getopt(argc, argv, "", NULL, cmd, nargs, status)) != -1)
+        if (o == 'h' || o == '?')
+            return -1;
+    return 0;
+}
+
 uint32_t find_domain(const char *p)
 {
     uint32_t domid;

@@ -11,19 +11,6 @@
 #include "util.h"
 #include "xl.h"
 
-#define OPTS_END(o) ((o) == -1)
-
-/* Options of a command taking only -h and n arguments. */
-static int simple_opts(int argc, char **argv, const char *cmd, int nargs, int *status)
-{
-    int o;
-
-    while ((o = xl_getopt(argc, argv, "", NULL, cmd, nargs, status)) != -1)
-        if (o == 'h' || o == '?')
-            return -1;
-    return 0;
-}
-
 int main_destroy(int argc, char **argv)
 {
     int o, status = 0, rc;
@@ -185,7 +172,7 @@ int main_pause(int argc, char **argv)
 {
     int status = 0;
 
-    if (simple_opts(argc, argv, "pause", 1, &status))
+    if (xl_simple_opts(argc, argv, "pause", 1, &status))
         return status;
     if (libxl_domain_pause(ctx, find_domain(argv[optind]), NULL))
         return 1;
@@ -196,7 +183,7 @@ int main_unpause(int argc, char **argv)
 {
     int status = 0;
 
-    if (simple_opts(argc, argv, "unpause", 1, &status))
+    if (xl_simple_opts(argc, argv, "unpause", 1, &status))
         return status;
     if (libxl_domain_unpause(ctx, find_domain(argv[optind]), NULL))
         return 1;
@@ -208,7 +195,7 @@ int main_rename(int argc, char **argv)
     int status = 0;
     uint32_t domid;
 
-    if (simple_opts(argc, argv, "rename", 2, &status))
+    if (xl_simple_opts(argc, argv, "rename", 2, &status))
         return status;
     domid = find_domain(argv[optind]);
     if (libxl_domain_rename(ctx, domid, NULL, argv[optind + 1])) {
@@ -224,7 +211,7 @@ int main_sysrq(int argc, char **argv)
     uint32_t domid;
     const char *s;
 
-    if (simple_opts(argc, argv, "sysrq", 2, &status))
+    if (xl_simple_opts(argc, argv, "sysrq", 2, &status))
         return status;
     domid = find_domain(argv[optind]);
     s = argv[optind + 1];
@@ -241,7 +228,7 @@ int main_dump_core(int argc, char **argv)
     uint32_t domid;
     char *file = NULL;
 
-    if (simple_opts(argc, argv, "dump-core", 1, &status))
+    if (xl_simple_opts(argc, argv, "dump-core", 1, &status))
         return status;
     domid = find_domain(argv[optind]);
     if (optind + 1 < argc) {
@@ -269,7 +256,7 @@ int main_domid(int argc, char **argv)
     int status = 0;
     uint32_t domid;
 
-    if (simple_opts(argc, argv, "domid", 1, &status))
+    if (xl_simple_opts(argc, argv, "domid", 1, &status))
         return status;
     if (xl_connect())
         return 1;
@@ -288,7 +275,7 @@ int main_domname(int argc, char **argv)
     char *end, *name;
     unsigned long d;
 
-    if (simple_opts(argc, argv, "domname", 1, &status))
+    if (xl_simple_opts(argc, argv, "domname", 1, &status))
         return status;
     if (xl_connect())
         return 1;

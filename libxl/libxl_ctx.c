@@ -147,11 +147,6 @@ void libxl__log(libxl_ctx *ctx, enum libxl_log_level level, int errnoval, uint32
 
 /* ---- XenStore ------------------------------------------------------------------ */
 
-char *libxl__dom_path(uint32_t domid)
-{
-    return libxl__sprintf("/local/domain/%u", domid);
-}
-
 char *libxl__xs_read(libxl_ctx *ctx, xs_transaction_t t, const char *fmt, ...)
 {
     char path[512];

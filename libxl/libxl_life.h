@@ -70,7 +70,6 @@ void libxl__log(libxl_ctx *ctx, enum libxl_log_level level, int errnoval, uint32
 #define LOGED(l, d, ...) libxl__log(ctx, LIBXL_LOG_##l, errno, (d), __VA_ARGS__)
 
 /* ---- XenStore helpers (libxl_ctx.c) ---- */
-char *libxl__dom_path(uint32_t domid);                     /* /local/domain/N */
 /* Reads path (printf format); malloc'd or NULL (errno). */
 char *libxl__xs_read(libxl_ctx *ctx, xs_transaction_t t, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
