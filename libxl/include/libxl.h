@@ -1,6 +1,7 @@
 /* libxl.h -- libxenlight, the xenkvm toolstack library.
  *
- * This part: the domain configuration.  The types come from
+ * Two parts: the domain configuration (first) and the domain lifecycle
+ * (below, "The domain lifecycle").  The types come from
  * libxl_types.idl (see _libxl_types.h, generated): every struct T has
  *
  *     void libxl_T_init(libxl_T *p);          all fields at their defaults
