@@ -116,9 +116,43 @@ static void reopen_logs(void)
 
 /* ---- one console ----------------------------------------------------------- */
 
-static void console_free(struct console *c)
+/* Removes console/tty (rm does not create what libxl already removed). */
+static void tty_remove(struct xs_handle *xs, uint32_t domid)
 {
     char path[64];
+
+    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+    xs_rm(xs, XBT_NULL, path);
+}
+
+/* Writes console/tty only while the domain's console entries still exist:
+ * a domain destroyed meanwhile must not get its directory back. */
+static void tty_publish(uint32_t domid, const char *tty)
+{
+    char path[128];
+
+    for (int tries = 0; g.xs && tries < 16; tries++) {
+        xs_transaction_t t = xs_transaction_start(g.xs);
+        unsigned int len;
+        char *ref;
+
+        if (t == XBT_NULL)
+            return;
+        snprintf(path, sizeof(path), "/local/domain/%u/console/ring-ref", domid);
+        ref = xs_read(g.xs, t, path, &len);
+        if (ref) {
+            snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+            xs_write(g.xs, t, path, tty, (unsigned int)strlen(tty));
+        }
+        free(ref);
+        if (xs_transaction_end(g.xs, t, false) || errno != EAGAIN)
+            return;
+    }
+}
+
+/* Frees a console; with rm_tty, also removes its console/tty. */
+static void console_free(struct console *c, bool rm_tty)
+{
 
     if (c->ring)
         munmap(c->ring, XC_PAGE_SIZE);
@@ -128,9 +162,8 @@ static void console_free(struct console *c)
         close(c->master_fd);
     if (c->log_fd >= 0)
         close(c->log_fd);
-    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", c->domid);
-    if (g.xs && c->tty[0])
-        xs_rm(g.xs, XBT_NULL, path);
+    if (rm_tty && g.xs && c->tty[0])
+        tty_remove(g.xs, c->domid);
     free(c->buf);
     free(c);
 }
@@ -141,7 +174,7 @@ static char *xs_get(uint32_t domid, const char *node)
     unsigned int len;
 
     snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, node);
-    return xs_read(g.xs, XBT_NULL, path, &len);
+    return g.xs ? xs_read(g.xs, XBT_NULL, path, &len) : NULL;
 }
 
 static int open_pty(struct console *c)
@@ -168,7 +201,6 @@ static struct console *console_connect(uint32_t domid)
 {
     struct console *c = NULL;
     char *ref = NULL, *port = NULL, *name = NULL;
-    char path[128];
     int rport;
 
     ref = xs_get(domid, "console/ring-ref");
@@ -206,8 +238,7 @@ static struct console *console_connect(uint32_t domid)
         xk_log_errno(XK_LOG_WARN, "d%u: cannot open a pty", domid);
         goto fail;
     }
-    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
-    xs_write(g.xs, XBT_NULL, path, c->tty, (unsigned int)strlen(c->tty));
+    tty_publish(domid, c->tty);
     if (g.log_guest) {
         char file[160];
         snprintf(file, sizeof(file), "guest-%s.log", c->name);
@@ -217,7 +248,7 @@ static struct console *console_connect(uint32_t domid)
     goto out;
 
 fail:
-    console_free(c);
+    console_free(c, false);
     c = NULL;
 out:
     free(ref);
@@ -348,7 +379,7 @@ static void scan_domains(void)
             xk_log(XK_LOG_INFO, "d%u (%s): domain gone; %llu bytes of output", c->domid,
                    c->name, (unsigned long long)c->bytes_out);
             console_read_ring(c);  /* last words */
-            console_free(c);
+            console_free(c, true);
             g.con[i] = g.con[--g.nr];
         } else {
             i++;
@@ -384,6 +415,24 @@ static void usage(FILE *f)
 "  -l, --log-level LEVEL  error, warn, info (default) or debug\n"
 "  -L, --log-file FILE    xenconsoled's own log (default: standard error)\n"
 "  -h, --help             show this help\n");
+}
+
+/* Opens the XenStore handle and sets the watches.  The handle rides out a
+ * short xenstored restart by itself; after a longer absence it breaks and
+ * the main loop calls this again every second. */
+static bool xs_connect(void)
+{
+    g.xs = xs_open(0);
+    if (!g.xs)
+        return false;
+    if (!xs_watch(g.xs, "@introduceDomain", "intro") ||
+        !xs_watch(g.xs, "@releaseDomain", "release") ||
+        !xs_watch(g.xs, "/local/domain", "domains")) {
+        xs_close(g.xs);
+        g.xs = NULL;
+        return false;
+    }
+    return true;
 }
 
 int main(int argc, char **argv)
@@ -461,13 +510,8 @@ int main(int argc, char **argv)
     if (!g.xce)
         xk_fatal_errno("cannot open an event-channel handle");
     fcntl(xenevtchn_fd(g.xce), F_SETFL, fcntl(xenevtchn_fd(g.xce), F_GETFL) | O_NONBLOCK);
-    g.xs = xs_open(0);
-    if (!g.xs)
+    if (!xs_connect())
         xk_fatal_errno("cannot reach xenstored");
-    if (!xs_watch(g.xs, "@introduceDomain", "intro") ||
-        !xs_watch(g.xs, "@releaseDomain", "release") ||
-        !xs_watch(g.xs, "/local/domain", "domains"))
-        xk_fatal_errno("cannot set XenStore watches");
     if (g.log_hv) {
         int p = xenevtchn_bind_virq(g.xce, VIRQ_CON_RING);
         if (p < 0)
@@ -496,7 +540,9 @@ int main(int argc, char **argv)
         int timeout = -1;
 
         pfd[n++] = (struct pollfd){ .fd = g.sig_fd, .events = POLLIN };
-        pfd[n++] = (struct pollfd){ .fd = xs_fileno(g.xs), .events = POLLIN };
+        pfd[n++] = (struct pollfd){ .fd = g.xs ? xs_fileno(g.xs) : -1, .events = POLLIN };
+        if (!g.xs)
+            timeout = 1000;        /* try xenstored again */
         pfd[n++] = (struct pollfd){ .fd = xenevtchn_fd(g.xce), .events = POLLIN };
         for (unsigned i = 0; i < g.nr; i++) {
             struct console *c = g.con[i];
@@ -507,6 +553,10 @@ int main(int argc, char **argv)
         }
         if (poll(pfd, n, timeout) < 0 && errno != EINTR)
             xk_fatal_errno("poll");
+        if (!g.xs && xs_connect()) {
+            xk_log(XK_LOG_INFO, "xenstored is back");
+            scan_domains();
+        }
         if (pfd[0].revents & POLLIN) {
             struct signalfd_siginfo si;
             if (read(g.sig_fd, &si, sizeof(si)) == sizeof(si)) {
@@ -525,8 +575,13 @@ int main(int argc, char **argv)
                 free(w);
             }
             (void)num;
-            if (rescan)
+            if (errno != EAGAIN) {
+                xk_log_errno(XK_LOG_WARN, "lost xenstored; trying again every second");
+                xs_close(g.xs);
+                g.xs = NULL;
+            } else if (rescan) {
                 scan_domains();
+            }
         }
         if (pfd[2].revents & POLLIN) {
             int port;
@@ -553,11 +608,27 @@ int main(int argc, char **argv)
     }
 
     xk_log(XK_LOG_INFO, "stopping");
-    while (g.nr)
-        console_free(g.con[--g.nr]);
+    /* Our ptys go: their console/tty entries too, but through a handle
+     * that does not wait for a xenstored that has gone first. */
+    uint32_t ttys[MAX_CONSOLES];
+    unsigned nr_ttys = 0;
+    while (g.nr) {
+        struct console *c = g.con[--g.nr];
+        if (c->tty[0])
+            ttys[nr_ttys++] = c->domid;
+        console_free(c, false);
+    }
     if (g.hv_log_fd >= 0)
         close(g.hv_log_fd);
     xs_close(g.xs);
+    g.xs = NULL;
+    if (nr_ttys) {
+        setenv("XENSTORE_RECONNECT_TIMEOUT", "0", 1);   /* read by xs_open */
+        struct xs_handle *xs = xs_open(0);
+        for (unsigned i = 0; xs && i < nr_ttys; i++)
+            tty_remove(xs, ttys[i]);
+        xs_close(xs);
+    }
     xenevtchn_close(g.xce);
     xc_interface_close(g.xch);
     close(g.sig_fd);

@@ -16,8 +16,8 @@
  * read-only handles).
  *
  * If xenstored restarts, the handle reconnects (for up to
- * $XENSTORE_RECONNECT_TIMEOUT seconds, default 10; 0 disables it),
- * registers its watches again (each fires once, as after xs_watch()), and
+ * $XENSTORE_RECONNECT_TIMEOUT seconds as it was at xs_open; default 10; 0
+ * disables it), registers its watches again (each fires once, as after xs_watch()), and
  * repeats the interrupted request if it was not part of a transaction;
  * requests of a transaction that was open then fail with EAGAIN, so the
  * usual "retry on EAGAIN" loop around a transaction starts it anew.

@@ -59,6 +59,7 @@ struct txrec {
 
 struct xs_handle {
     char *path;                /* the socket */
+    int reconnect_ms;          /* $XENSTORE_RECONNECT_TIMEOUT, read at open */
     unsigned long flags;
     pthread_mutex_t request_lock;
     pthread_mutex_t write_lock;
@@ -277,7 +278,7 @@ static bool dispatch(struct xs_handle *h)
 /* With `lock` and the reader role held: the connection is gone. */
 static void reconnect_locked(struct xs_handle *h)
 {
-    int timeout = reconnect_timeout_ms();
+    int timeout = h->reconnect_ms;
     uint64_t deadline;
     unsigned delay_ms = 5;
     int fd = -1;
@@ -297,7 +298,7 @@ static void reconnect_locked(struct xs_handle *h)
         struct timespec ts;
 
         fd = connect_socket(h->path);
-        if (fd >= 0 || now_ms() >= deadline)
+        if (fd >= 0 || now_ms() >= deadline || __atomic_load_n(&h->closing, __ATOMIC_ACQUIRE))
             break;
         ts.tv_sec = 0;
         ts.tv_nsec = (long)delay_ms * 1000000L;
@@ -326,6 +327,8 @@ static void reconnect_locked(struct xs_handle *h)
 out:
     if (h->want_active && !h->reply_ready)
         h->reply_lost = true;
+    if (h->broken)
+        signal_pipe(h);      /* xs_fileno() pollers learn it from xs_check_watch() */
     pthread_cond_broadcast(&h->cond);
 }
 
@@ -543,6 +546,7 @@ struct xs_handle *xs_open(unsigned long flags)
     h->pipe[0] = h->pipe[1] = -1;
     h->flags = flags;
     h->next_req = 1;
+    h->reconnect_ms = reconnect_timeout_ms();
     h->path = strdup(path);
     h->rbuf = malloc(RBUF_SIZE);
     if (!h->path || !h->rbuf) {
@@ -612,7 +616,7 @@ void xs_close(struct xs_handle *h)
     if (!h)
         return;
     pthread_mutex_lock(&h->lock);
-    h->closing = true;
+    __atomic_store_n(&h->closing, true, __ATOMIC_RELEASE);   /* also read unlocked */
     if (h->reader_running) {
         if (h->fd >= 0)
             shutdown(h->fd, SHUT_RDWR);
