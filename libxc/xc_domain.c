@@ -172,6 +172,17 @@ int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb)
     return xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0 ? -1 : 0;
 }
 
+int xc_domain_sethandle(xc_interface *xch, uint32_t domid, xen_domain_handle_t handle)
+{
+    struct xen_domctl dc;
+
+    memset(&dc, 0, sizeof(dc));
+    dc.cmd = XEN_DOMCTL_setdomainhandle;
+    dc.domain = (domid_t)domid;
+    memcpy(dc.u.setdomainhandle.handle, handle, sizeof(xen_domain_handle_t));
+    return xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0 ? -1 : 0;
+}
+
 /* ---- memory -------------------------------------------------------------- */
 
 int xc_domain_populate_physmap(xc_interface *xch, uint32_t domid, unsigned long nr_extents,

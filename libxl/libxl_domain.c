@@ -661,6 +661,32 @@ int libxl_domain_preserve(libxl_ctx *ctx, uint32_t domid, libxl_domain_create_in
     free(name);
     if (rc)
         return rc;
+    /* The kept domain gets the new UUID, in xen and in its stored
+     * configuration (which is filed under the UUID). */
+    char *old_cfg = libxl__domain_config_file(ctx, domid);
+    xc_interface *xch = libxl__xch(ctx);
+    if (!xch || xc_domain_sethandle(xch, domid, new_uuid.uuid) < 0) {
+        LOGED(ERROR, domid, "cannot give the domain its new UUID");
+        free(old_cfg);
+        return ERROR_FAIL;
+    }
+    if (old_cfg) {
+        libxl_domain_config c;
+        char *err = NULL;
+        libxl_domain_config_init(&c);
+        if (libxl_domain_config_load(old_cfg, &c, &err) == 0) {
+            char *new_cfg = libxl_domain_config_path(ctx->run_dir, domid, &new_uuid);
+            libxl_uuid_copy(ctx, &c.c_info.uuid, &new_uuid);
+            if (libxl_domain_config_store(new_cfg, &c) == 0)
+                unlink(old_cfg);
+            else
+                LOGED(WARN, domid, "cannot store the configuration in %s", new_cfg);
+            free(new_cfg);
+        }
+        free(err);
+        libxl_domain_config_dispose(&c);
+        free(old_cfg);
+    }
     libxl_uuid_to_string(&new_uuid, u);
     snprintf(m.new_vm, sizeof(m.new_vm), "/vm/%s", u);
     return libxl__xs_transaction(ctx, move_vm_txn, &m);

@@ -237,6 +237,15 @@ static void do_domctl(const uint8_t *p, size_t len, struct reply *r)
         if (d)
             rc = domain_set_maxmem(d, dc.u.max_mem.max_memkb);
         break;
+    case XEN_DOMCTL_setdomainhandle:
+        /* A new UUID for the domain (libxl gives a preserved domain one). */
+        d = guest_domain(dc.domain, &rc);
+        if (d) {
+            pthread_mutex_lock(&d->lock);
+            memcpy(d->handle, dc.u.setdomainhandle.handle, sizeof(d->handle));
+            pthread_mutex_unlock(&d->lock);
+        }
+        break;
     case XEN_DOMCTL_gethvmcontext_partial: {
         struct xen_domctl_hvmcontext_partial *hp = &dc.u.hvmcontext_partial;
         d = guest_domain(dc.domain, &rc);

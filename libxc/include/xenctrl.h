@@ -109,6 +109,8 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int
 /* Exactly one domain (ESRCH if it does not exist). */
 int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info);
 int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb);
+/* Gives the domain a new handle (UUID). */
+int xc_domain_sethandle(xc_interface *xch, uint32_t domid, xen_domain_handle_t handle);
 
 /* ---- vCPUs ---------------------------------------------------------------- */
 

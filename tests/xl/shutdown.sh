@@ -9,7 +9,7 @@
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 27
+xk_plan 29
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 ready() { xk_wait_for 30 xl_dmesg_has "(d$(xl_domid "$1")) pvctl: ready"; }
@@ -63,11 +63,16 @@ xl destroy rb
 # ---- crash: preserve, then dump-core -----------------------------------------------
 xl create -q -p "$(xl_cfg cr crash)" 'on_crash = "preserve"'
 d=$(xl_domid cr)
+ucr=$(xl list -v cr | awk 'NR == 2 { print $7 }')
 xl unpause cr
 xk_check "on_crash=preserve: the crashed domain stays, state c" \
     xk_wait_for 30 eval 'xl list '"$d"' 2>/dev/null | grep -q " ---sc- "'
 xk_check "... renamed with a time suffix (cr-YYYYMMDDTHHMMZ)" \
     xk_wait_for 10 eval 'xl domname '"$d"' | grep -Eq "^cr-[0-9]{8}T[0-9]{4}Z$"'
+xk_check "... with a new UUID, as xl gives a preserved domain" \
+    xk_wait_for 10 eval 'u=$(xl list -v '"$d"' | awk "NR == 2 { print \$7 }"); [ -n "$u" ] && [ "$u" != '"$ucr"' ]'
+xk_check "... its stored configuration follows it (xl list -l)" \
+    xk_wait_for 10 eval 'xl list -l '"$d"' | grep -q "$(xl list -v '"$d"' | awk "NR == 2 { print \$7 }")"'
 xk_check "... its monitor has ended" xk_wait_for 10 eval '[ "$(xl_monitors)" -eq 0 ]'
 xk_check "dump-core writes a core file" xl dump-core "$d" "$XK_RUN/cr.core"
 xk_check "... an ELF core: 16 MiB of RAM from 0 and the vCPU's registers (rip in the image)" \
