@@ -302,6 +302,23 @@ int main_dmesg(int argc, char **argv)
     return ret < 0 ? 1 : 0;
 }
 
+/* ---- debug-keys ------------------------------------------------------------------ */
+
+int main_debug_keys(int argc, char **argv)
+{
+    int o, status = 0;
+
+    while ((o = xl_getopt(argc, argv, "", NULL, "debug-keys", 1, &status)) != -1)
+        return status;
+    if (xl_connect())
+        return 1;
+    if (libxl_send_debug_keys(ctx, argv[optind])) {
+        fprintf(stderr, "cannot send debug keys: %s\n", argv[optind]);
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- uptime ---------------------------------------------------------------------- */
 
 static void uptime_string(uint32_t s, char *buf, size_t len)

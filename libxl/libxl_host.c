@@ -41,6 +41,19 @@ int libxl_get_physinfo(libxl_ctx *ctx, libxl_physinfo *p)
     return 0;
 }
 
+int libxl_send_debug_keys(libxl_ctx *ctx, char *keys)
+{
+    xc_interface *xch = libxl__xch(ctx);
+
+    if (!xch)
+        return ERROR_FAIL;
+    if (xc_send_debug_keys(xch, keys) < 0) {
+        LOGE(ERROR, "sending debug keys");
+        return ERROR_FAIL;
+    }
+    return 0;
+}
+
 const libxl_version_info *libxl_get_version_info(libxl_ctx *ctx)
 {
     xc_interface *xch = libxl__xch(ctx);

@@ -314,6 +314,8 @@ int libxl_get_max_cpus(libxl_ctx *ctx);
 
 /* The hypervisor console (`xl dmesg`): the whole ring as lines. */
 typedef struct libxl_xen_console_reader libxl_xen_console_reader;
+/* Presses debug keys in the hypervisor; the output goes to its console. */
+int libxl_send_debug_keys(libxl_ctx *ctx, char *keys);
 libxl_xen_console_reader *libxl_xen_console_read_start(libxl_ctx *ctx, int clear);
 /* 1 and *line_r (owned by the reader) while there are lines, 0 at the end,
  * or an error. */

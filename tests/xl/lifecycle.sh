@@ -8,7 +8,7 @@
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 44
+xk_plan 46
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 
@@ -130,6 +130,10 @@ xl destroy mem64
 xk_check "dmesg shows the guests' lines" xl_dmesg_has "(d$d) idle: ready"
 xk_check "dmesg -c prints, then clears" \
     eval 'xl dmesg -c | grep -q "(d'"$d"') idle: ready" && ! xl_dmesg_has "(d'"$d"') idle: ready"'
+xk_check "debug-keys q dumps the domains into dmesg" \
+    eval 'xl debug-keys q && xl dmesg | grep -q "d'"$d"'v0: "'
+xk_check "debug-keys without keys is a usage error (exit 2)" \
+    eval 'xl debug-keys >/dev/null 2>&1; test $? -eq 2'
 xk_check "uptime lists the domain" eval 'xl uptime | grep -Eq "^idle2 +'"$d"' +[ 0-9]+:[0-9]{2}:[0-9]{2}$"'
 out=$(xl top -b -i 2 -d 1)
 xk_check "top -b: two reports with the domain's row" \
