@@ -92,6 +92,7 @@ int main_memmax(int argc, char **argv);
 int main_vcpuset(int argc, char **argv);
 int main_vcpulist(int argc, char **argv);
 int main_vcpupin(int argc, char **argv);
+int main_sched_credit2(int argc, char **argv);
 int main_sysrq(int argc, char **argv);
 int main_dump_core(int argc, char **argv);
 int main_top(int argc, char **argv);

@@ -98,6 +98,13 @@ const struct cmd_spec cmd_table[] = {
       "Set which CPUs a VCPU can use",
       "[option] <Domain> <VCPU|all> <Hard affinity|-|all> <Soft affinity|-|all>",
       "-f, --force        undo an override pinning done by the guest" },
+    { "sched-credit2", main_sched_credit2, false,
+      "Get/set credit2 scheduler parameters",
+      "[-d <Domain> [-w[=WEIGHT]] [-c[=CAP]]] [-p CPUPOOL]",
+      "-d DOMAIN, --domain=DOMAIN     Domain to modify\n"
+      "-w WEIGHT, --weight=WEIGHT     Weight (int, 1 to 65535; 256 by default)\n"
+      "-c CAP,    --cap=CAP           Cap (int, % of one CPU; 0 for none)\n"
+      "-p CPUPOOL, --cpupool=CPUPOOL  Restrict output to CPUPOOL (Pool-0)" },
     { "vcpu-set", main_vcpuset, false,
       "Set the number of active VCPUs allowed for the domain",
       "[option] <Domain> <vCPUs>",

@@ -248,7 +248,8 @@ int main_info(int argc, char **argv)
     field("xen_version", "%d.%d%s", v->xen_version_major, v->xen_version_minor,
           v->xen_version_extra ? v->xen_version_extra : "");
     field("xen_caps", "%s", v->capabilities ? v->capabilities : "");
-    field("xen_scheduler", "%s", "credit");
+    const char *sched = libxl_scheduler_to_string(libxl_get_scheduler(ctx));
+    field("xen_scheduler", "%s", sched ? sched : "unknown");
     field("xen_pagesize", "%d", v->pagesize);
     field("platform_params", "virt_start=0x%" PRIx64, v->virt_start);
     field("xen_changeset", "%s", v->changeset ? v->changeset : "");

@@ -228,3 +228,104 @@ out:
     libxl_bitmap_dispose(&soft);
     return rc;
 }
+
+/* ---- sched-credit2 ---------------------------------------------------------------------- */
+
+static int sched_line(uint32_t domid, const char *name)
+{
+    libxl_domain_sched_params p;
+
+    if (domid == 0) {               /* the host: its own scheduler's defaults */
+        printf("%-33s %4u %6d %4d\n", name, domid, 256, 0);
+        return 0;
+    }
+    if (libxl_domain_sched_params_get(ctx, domid, &p))
+        return 1;
+    printf("%-33s %4u %6d %4d\n", name, domid, p.weight, p.cap);
+    libxl_domain_sched_params_dispose(&p);
+    return 0;
+}
+
+int main_sched_credit2(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { "weight", required_argument, NULL, 'w' },
+        { "cap", required_argument, NULL, 'c' },
+        { "cpupool", required_argument, NULL, 'p' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *dom = NULL;
+    long weight = -1, cap = -1;
+    int o, status = 0, rc = 0;
+    char *end;
+
+    while ((o = xl_getopt(argc, argv, "d:w:c:p:", longopts, "sched-credit2", 0, &status)) != -1) {
+        switch (o) {
+        case 'h': case '?':
+            return status;
+        case 'd': dom = optarg; break;
+        case 'w':
+            weight = strtol(optarg, &end, 10);
+            if (*end || weight < 1 || weight > 65535) {
+                fprintf(stderr, "Invalid weight '%s': 1 to 65535.\n", optarg);
+                return 1;
+            }
+            break;
+        case 'c':
+            cap = strtol(optarg, &end, 10);
+            if (*end || cap < 0 || cap > 65535) {
+                fprintf(stderr, "Invalid cap '%s'.\n", optarg);
+                return 1;
+            }
+            break;
+        case 'p':
+            if (strcmp(optarg, "Pool-0")) {
+                fprintf(stderr, "unknown cpupool '%s' (there is only Pool-0)\n", optarg);
+                return 1;
+            }
+            break;
+        }
+    }
+    if ((weight >= 0 || cap >= 0) && !dom) {
+        fprintf(stderr, "Must specify a domain.\n");
+        return 1;
+    }
+    if (xl_connect())
+        return 1;
+    if (dom && (weight >= 0 || cap >= 0)) {
+        uint32_t domid = find_domain(dom);
+        libxl_domain_sched_params p;
+        libxl_domain_sched_params_init(&p);
+        p.sched = LIBXL_SCHEDULER_CREDIT2;
+        if (weight >= 0)
+            p.weight = (int)weight;
+        if (cap >= 0)
+            p.cap = (int)cap;
+        rc = libxl_domain_sched_params_set(ctx, domid, &p) ? 1 : 0;
+        libxl_domain_sched_params_dispose(&p);
+        return rc;
+    }
+    printf("Cpupool Pool-0: ratelimit=0us\n");
+    printf("%-33s %4s %6s %4s\n", "Name", "ID", "Weight", "Cap");
+    if (dom) {
+        uint32_t domid = find_domain(dom);
+        char *name = libxl_domid_to_name(ctx, domid);
+        rc = sched_line(domid, name ? name : dom);
+        free(name);
+        return rc;
+    }
+    int n;
+    libxl_dominfo *info = libxl_list_domain(ctx, &n);
+    if (!info)
+        return 1;
+    for (int i = 0; i < n; i++) {
+        char *name = libxl_domid_to_name(ctx, info[i].domid);
+        if (sched_line(info[i].domid, name ? name : "?"))
+            rc = 1;
+        free(name);
+    }
+    libxl_dominfo_list_free(info, n);
+    return rc;
+}

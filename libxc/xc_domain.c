@@ -183,6 +183,75 @@ int xc_domain_sethandle(xc_interface *xch, uint32_t domid, xen_domain_handle_t h
     return xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0 ? -1 : 0;
 }
 
+/* ---- scheduler ----------------------------------------------------------- */
+
+int xc_sched_id(xc_interface *xch, int *sched_id)
+{
+    struct xen_sysctl sc;
+
+    memset(&sc, 0, sizeof(sc));
+    sc.cmd = XEN_SYSCTL_sched_id;
+    if (xc_sysctl(xch, &sc, NULL, 0, NULL) < 0)
+        return -1;
+    *sched_id = (int)sc.u.sched_id.sched_id;
+    return 0;
+}
+
+static int sched_op(xc_interface *xch, uint32_t domid, uint32_t sched, uint32_t cmd,
+                    uint16_t *weight, uint16_t *cap)
+{
+    struct xen_domctl dc;
+
+    memset(&dc, 0, sizeof(dc));
+    dc.cmd = XEN_DOMCTL_scheduler_op;
+    dc.domain = (domid_t)domid;
+    dc.u.scheduler_op.sched_id = sched;
+    dc.u.scheduler_op.cmd = cmd;
+    dc.u.scheduler_op.u.credit2.weight = *weight;
+    dc.u.scheduler_op.u.credit2.cap = *cap;
+    if (xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0)
+        return -1;
+    *weight = dc.u.scheduler_op.u.credit2.weight;
+    *cap = dc.u.scheduler_op.u.credit2.cap;
+    return 0;
+}
+
+int xc_sched_credit2_domain_set(xc_interface *xch, uint32_t domid,
+                                struct xen_domctl_sched_credit2 *sdom)
+{
+    uint16_t w = sdom->weight, c = sdom->cap;
+    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_putinfo, &w, &c);
+}
+
+int xc_sched_credit2_domain_get(xc_interface *xch, uint32_t domid,
+                                struct xen_domctl_sched_credit2 *sdom)
+{
+    uint16_t w = 0, c = 0;
+    if (sched_op(xch, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c) < 0)
+        return -1;
+    sdom->weight = w;
+    sdom->cap = c;
+    return 0;
+}
+
+int xc_sched_credit_domain_set(xc_interface *xch, uint32_t domid,
+                               struct xen_domctl_sched_credit *sdom)
+{
+    uint16_t w = sdom->weight, c = sdom->cap;
+    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, &w, &c);
+}
+
+int xc_sched_credit_domain_get(xc_interface *xch, uint32_t domid,
+                               struct xen_domctl_sched_credit *sdom)
+{
+    uint16_t w = 0, c = 0;
+    if (sched_op(xch, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c) < 0)
+        return -1;
+    sdom->weight = w;
+    sdom->cap = c;
+    return 0;
+}
+
 /* ---- memory -------------------------------------------------------------- */
 
 int xc_domain_populate_physmap(xc_interface *xch, uint32_t domid, unsigned long nr_extents,

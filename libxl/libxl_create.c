@@ -121,9 +121,6 @@ static int validate(libxl_ctx *ctx, struct create *cr, struct xc_dom_image **pdo
         LOG(WARN, "xenkvm has no block or network backends yet: the %d disk(s) and %d vif(s) "
             "of domain %s stay in its configuration but no device is created", c->num_disks,
             c->num_nics, c->c_info.name);
-    if (b->sched_params.weight != LIBXL_DEFAULT_WEIGHT || b->sched_params.cap != 0)
-        LOG(WARN, "cpu_weight= and cap= are not applied yet: the hypervisor has no scheduler "
-            "control for them");
 
     image = image_path(b);
     dom = xc_dom_allocate(xch, b->cmdline, NULL);
@@ -169,6 +166,8 @@ static int make_domain(libxl_ctx *ctx, struct create *cr)
         LOGED(ERROR, domid, "cannot set the maximum memory to %" PRIu64 " kB", b->max_memkb);
         return ERROR_FAIL;
     }
+    if (libxl_domain_sched_params_set(ctx, domid, &b->sched_params))
+        return ERROR_FAIL;     /* cpu_weight=, cap= */
     int cp = xc_evtchn_alloc_unbound(xch, domid, 0);
     int sp = xc_evtchn_alloc_unbound(xch, domid, 0);
     if (cp < 0 || sp < 0) {

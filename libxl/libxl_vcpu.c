@@ -295,3 +295,74 @@ void libxl_vcpuinfo_list_free(libxl_vcpuinfo *list, int nr)
         libxl_vcpuinfo_dispose(&list[i]);
     free(list);
 }
+
+/* ---- scheduling parameters -------------------------------------------------------------- */
+
+libxl_scheduler libxl_get_scheduler(libxl_ctx *ctx)
+{
+    xc_interface *xch = libxl__xch(ctx);
+    int id;
+
+    if (!xch || xc_sched_id(xch, &id) < 0)
+        return LIBXL_SCHEDULER_UNKNOWN;
+    return (libxl_scheduler)id;
+}
+
+int libxl_domain_sched_params_get(libxl_ctx *ctx, uint32_t domid,
+                                  libxl_domain_sched_params *params)
+{
+    xc_interface *xch = libxl__xch(ctx);
+    struct xen_domctl_sched_credit2 s;
+
+    if (!xch)
+        return ERROR_FAIL;
+    if (xc_sched_credit2_domain_get(xch, domid, &s) < 0) {
+        LOGED(ERROR, domid, "cannot get the scheduling parameters");
+        return errno == ESRCH ? ERROR_DOMAIN_NOTFOUND : ERROR_FAIL;
+    }
+    libxl_domain_sched_params_init(params);
+    params->sched = LIBXL_SCHEDULER_CREDIT2;
+    params->weight = s.weight;
+    params->cap = s.cap;
+    return 0;
+}
+
+/* Fields left at their defaults (LIBXL_DOMAIN_SCHED_PARAM_*_DEFAULT) keep
+ * the domain's current values. */
+int libxl_domain_sched_params_set(libxl_ctx *ctx, uint32_t domid,
+                                  const libxl_domain_sched_params *params)
+{
+    xc_interface *xch = libxl__xch(ctx);
+    struct xen_domctl_sched_credit2 s;
+
+    if (!xch)
+        return ERROR_FAIL;
+    if (params->sched != LIBXL_SCHEDULER_UNKNOWN && params->sched != LIBXL_SCHEDULER_CREDIT2) {
+        LOGD(ERROR, domid, "the scheduler is credit2, not %s",
+             libxl_scheduler_to_string(params->sched));
+        return ERROR_INVAL;
+    }
+    if (xc_sched_credit2_domain_get(xch, domid, &s) < 0) {
+        LOGED(ERROR, domid, "cannot get the scheduling parameters");
+        return errno == ESRCH ? ERROR_DOMAIN_NOTFOUND : ERROR_FAIL;
+    }
+    if (params->weight != LIBXL_DOMAIN_SCHED_PARAM_WEIGHT_DEFAULT) {
+        if (params->weight < 1 || params->weight > 65535) {
+            LOGD(ERROR, domid, "weight %d is out of range (1 to 65535)", params->weight);
+            return ERROR_INVAL;
+        }
+        s.weight = (uint16_t)params->weight;
+    }
+    if (params->cap != LIBXL_DOMAIN_SCHED_PARAM_CAP_DEFAULT) {
+        if (params->cap < 0 || params->cap > 65535) {
+            LOGD(ERROR, domid, "cap %d is out of range", params->cap);
+            return ERROR_INVAL;
+        }
+        s.cap = (uint16_t)params->cap;
+    }
+    if (xc_sched_credit2_domain_set(xch, domid, &s) < 0) {
+        LOGED(ERROR, domid, "cannot set weight %u cap %u", s.weight, s.cap);
+        return errno == EINVAL ? ERROR_INVAL : ERROR_FAIL;
+    }
+    return 0;
+}

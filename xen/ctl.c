@@ -237,6 +237,26 @@ static void do_domctl(const uint8_t *p, size_t len, struct reply *r)
         if (d)
             rc = domain_set_maxmem(d, dc.u.max_mem.max_memkb);
         break;
+    case XEN_DOMCTL_scheduler_op: {
+        struct xen_domctl_scheduler_op *so = &dc.u.scheduler_op;
+        d = guest_domain(dc.domain, &rc);
+        if (!d)
+            break;
+        if (so->sched_id != XK_SCHEDULER) {
+            rc = -EINVAL;             /* not the scheduler the domain runs under */
+            break;
+        }
+        if (so->cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
+            so->u.credit2.weight = (uint16_t)atomic_load(&d->sched_weight);
+            so->u.credit2.cap = (uint16_t)atomic_load(&d->sched_cap);
+        } else if (so->cmd == XEN_DOMCTL_SCHEDOP_putinfo) {
+            /* as credit2: weight 0 leaves it, cap 0 removes the cap */
+            rc = sched_set(d, so->u.credit2.weight, so->u.credit2.cap);
+        } else {
+            rc = -EINVAL;
+        }
+        break;
+    }
     case XEN_DOMCTL_setdomainhandle:
         /* A new UUID for the domain (libxl gives a preserved domain one). */
         d = guest_domain(dc.domain, &rc);
@@ -430,6 +450,9 @@ static void do_sysctl(const uint8_t *p, size_t len, struct reply *r)
     }
     case XEN_SYSCTL_physinfo:
         physinfo(&sc.u.physinfo);
+        break;
+    case XEN_SYSCTL_sched_id:
+        sc.u.sched_id.sched_id = XK_SCHEDULER;
         break;
     case XEN_SYSCTL_debug_keys:
         /* the keys follow the sysctl in the message */

@@ -201,6 +201,7 @@ int domain_create(const struct xen_domctl_createdomain *cfg, domid_t want, domid
     d->max_evtchn_port = cfg->max_evtchn_port ? cfg->max_evtchn_port : XK_DEFAULT_MAX_EVTCHN;
     d->max_grant_frames = cfg->max_grant_frames < 0 ? 64 : cfg->max_grant_frames;
     d->max_maptrack_frames = cfg->max_maptrack_frames < 0 ? 1024 : cfg->max_maptrack_frames;
+    sched_domain_init(d);
     d->emulation_flags = cfg->arch.emulation_flags ? cfg->arch.emulation_flags : XEN_X86_EMU_LAPIC;
     d->pause_count = 1;          /* created paused: the toolstack unpauses */
     d->max_pages = 0;

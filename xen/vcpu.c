@@ -796,6 +796,7 @@ static void *vcpu_thread(void *arg)
     v->host_timer_ok = timer_create(CLOCK_MONOTONIC, &sev, &v->host_timer) == 0;
     if (!v->host_timer_ok)
         xk_log_errno(XK_LOG_WARN, "d%uv%u: timer_create", d->domid, v->id);
+    sched_vcpu_start(v);
 
     for (;;) {
         if (!take_work(v)) {
@@ -804,6 +805,8 @@ static void *vcpu_thread(void *arg)
             continue;
         }
         check_timers(v);
+        if (!sched_before_run(v))
+            continue;             /* over its cap: it waited for the next period */
         deliver_interrupts(v);
         atomic_store(&v->mode, VCPU_IN_GUEST);
         if (atomic_load(&v->work)) {
@@ -813,6 +816,7 @@ static void *vcpu_thread(void *arg)
         int rc = ioctl(v->fd, KVM_RUN, 0);
         atomic_store(&v->mode, VCPU_OUTSIDE);
         v->run->immediate_exit = 0;
+        sched_after_run(v);
         if (rc < 0) {
             if (errno == EINTR || errno == EAGAIN)
                 continue;
@@ -831,6 +835,7 @@ static void *vcpu_thread(void *arg)
         timer_delete(v->host_timer);
         v->host_timer_ok = false;
     }
+    sched_vcpu_stop(v);
     tls_run = NULL;
     return NULL;
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <linux/kvm.h>
 
 #include <xen/xen.h>
@@ -97,6 +98,9 @@ struct vcpu {
     bool host_timer_ok;
     uint64_t timer_armed_ns;         /* deadline the host timer is set for */
     uint64_t halt_poll_ns;           /* current halt-polling window */
+    timer_t cap_timer;               /* thread CPU-time timer: ends a slice */
+    bool cap_timer_ok;
+    uint64_t cap_last_cpu_ns;        /* thread CPU time last accounted */
     uint64_t exits;
     uint64_t hypercalls;
     uint64_t run_ns;                 /* time spent in KVM_RUN */
@@ -193,6 +197,14 @@ struct domain {
     uint64_t shared_info_off;        /* memfd offset of the shared info page */
     uint64_t shared_info_gfn;        /* where the guest mapped it, or ~0 */
 
+    /* Scheduling (sched.c): credit2's parameters, carried out by the
+     * host's scheduler: the weight as the vCPU threads' nice value, the
+     * cap as a CPU-time budget per period shared by the vCPUs. */
+    _Atomic uint32_t sched_weight;   /* 1..65535, 256 default */
+    _Atomic uint32_t sched_cap;      /* % of one CPU; 0: none */
+    _Atomic uint64_t cap_used_ns;    /* CPU time used in this period */
+    _Atomic uint64_t cap_period_end; /* xk_now_ns() at which it ends */
+
     struct vcpu *vcpus[XK_MAX_VCPUS];
     struct kvm_cpuid2 *cpuid;        /* template, patched per vCPU */
 
@@ -235,6 +247,15 @@ struct hv {
 };
 
 extern struct hv hv;
+
+/* sched.c */
+#define XK_SCHEDULER XEN_SCHEDULER_CREDIT2   /* what we answer for */
+void sched_domain_init(struct domain *d);
+int sched_set(struct domain *d, int weight, int cap);   /* <= 0: unchanged weight; cap < 0 */
+void sched_vcpu_start(struct vcpu *v);                  /* on the vCPU thread */
+void sched_vcpu_stop(struct vcpu *v);
+bool sched_before_run(struct vcpu *v);                  /* false: throttled, loop again */
+void sched_after_run(struct vcpu *v);
 
 /* keys.c: debug keys (XEN_SYSCTL_debug_keys); main thread */
 void debug_keys(const char *keys, size_t n);

@@ -109,6 +109,18 @@ int xc_domain_getinfolist(xc_interface *xch, uint32_t first_domain, unsigned int
 /* Exactly one domain (ESRCH if it does not exist). */
 int xc_domain_getinfo_single(xc_interface *xch, uint32_t domid, xc_domaininfo_t *info);
 int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb);
+/* The scheduler (XEN_SCHEDULER_CREDIT2 here) and a domain's parameters
+ * under it; the other scheduler's calls fail with EINVAL, as on a Xen
+ * running credit2. */
+int xc_sched_id(xc_interface *xch, int *sched_id);
+int xc_sched_credit2_domain_set(xc_interface *xch, uint32_t domid,
+                                struct xen_domctl_sched_credit2 *sdom);
+int xc_sched_credit2_domain_get(xc_interface *xch, uint32_t domid,
+                                struct xen_domctl_sched_credit2 *sdom);
+int xc_sched_credit_domain_set(xc_interface *xch, uint32_t domid,
+                               struct xen_domctl_sched_credit *sdom);
+int xc_sched_credit_domain_get(xc_interface *xch, uint32_t domid,
+                               struct xen_domctl_sched_credit *sdom);
 /* Gives the domain a new handle (UUID). */
 int xc_domain_sethandle(xc_interface *xch, uint32_t domid, xen_domain_handle_t handle);
 

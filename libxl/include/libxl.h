@@ -314,6 +314,13 @@ int libxl_get_max_cpus(libxl_ctx *ctx);
 
 /* The hypervisor console (`xl dmesg`): the whole ring as lines. */
 typedef struct libxl_xen_console_reader libxl_xen_console_reader;
+/* The scheduler (credit2), and a domain's weight and cap under it. */
+libxl_scheduler libxl_get_scheduler(libxl_ctx *ctx);
+int libxl_domain_sched_params_get(libxl_ctx *ctx, uint32_t domid,
+                                  libxl_domain_sched_params *params);
+int libxl_domain_sched_params_set(libxl_ctx *ctx, uint32_t domid,
+                                  const libxl_domain_sched_params *params);
+
 /* Presses debug keys in the hypervisor; the output goes to its console. */
 int libxl_send_debug_keys(libxl_ctx *ctx, char *keys);
 libxl_xen_console_reader *libxl_xen_console_read_start(libxl_ctx *ctx, int clear);

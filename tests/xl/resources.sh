@@ -2,13 +2,14 @@
 # Memory and vCPUs of running domains: mem-set followed by the guest's
 # balloon (xl list shows the memory it really has), mem-max, vcpu-set
 # followed by the guest's hot-plug, vcpu-pin and cpus= reflected in
-# vcpu-list and kept in the stored configuration, sysrq.
+# vcpu-list and kept in the stored configuration, credit2's weight and cap
+# (cpu_weight=, cap=, sched-credit2), sysrq.
 . "$XK_TESTS_SRCDIR/lib.sh"
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 24
+xk_plan 30
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 mem() { xl list "$1" | awk 'NR == 2 { print $3 }'; }
@@ -25,7 +26,8 @@ xk_check "... memory/target is 24576 kB" \
     eval '[ "$("$XS_READ" /local/domain/'"$d"'/memory/target)" = 24576 ]'
 xk_check "... the guest's balloon gives 8 MiB back: xl list shows 24" \
     xk_wait_for 30 eval '[ "$(mem pv)" -eq 24 ]'
-xk_check "... the guest reached the target" xl_dmesg_has "(d$d) pvctl: balloon target_kb=24576 current_kb=24576"
+xk_check "... the guest reached the target" \
+    xk_wait_for 10 xl_dmesg_has "(d$d) pvctl: balloon target_kb=24576 current_kb=24576"
 xk_check "... free_memory grew back" \
     eval 'xl info | awk "/^free_memory/ { exit !(\$3 > 0) }"'
 xk_check "mem-set 28672 (kB, the default unit): the balloon repopulates" \
@@ -64,6 +66,31 @@ xk_check "cpus= of the configuration is applied at creation" \
     eval 'xl create -q "$(xl_cfg pin idle)" "cpus = \"1\"" 2>/dev/null &&
           xl vcpu-list pin | awk "\$3 == 0 { exit !(\$7 == \"1\") }"'
 xl destroy pin
+
+# ---- scheduling: credit2's weight and cap ----------------------------------------------
+sched() { xl sched-credit2 -d "$1" | awk 'NR == 3 { print $3, $4 }'; }
+# the nice value of a domain's vCPU 0 thread
+vnice() { local t; for t in /proc/$XEN_PID/task/*; do
+    [ "$(cat "$t/comm")" = "d$1v0" ] && awk '{ print $19 }' "$t/stat"; done; }
+xk_check "cpu_weight=512 cap=20 are applied at creation (sched-credit2 shows them)" \
+    eval 'xl create -q "$(xl_cfg busy idle)" "extra = \"busy\"" cpu_weight=512 cap=20 2>/dev/null &&
+          [ "$(sched busy)" = "512 20" ]'
+db=$(xl_domid busy)
+xk_check "... weight 512: its vCPU thread runs at nice -3 (CFS weight 1991 ~ 2 x 1024)" \
+    eval '[ "$(vnice '"$db"')" = -3 ]'
+xk_wait_for 30 xl_dmesg_has "(d$db) idle: ready busy"
+cpu() { xl list busy | awk 'NR == 2 { print $6 }'; }
+c0=$(cpu); sleep 3; c1=$(cpu)        # a measuring window, not a wait
+xk_diag "a spinning guest capped at 20%: $c0 s -> $c1 s of CPU in 3 s"
+xk_check "... cap 20: a spinning guest gets at most about 20% of a CPU (under 0.3 s/s)" \
+    awk -v a="$c0" -v b="$c1" 'BEGIN { exit !((b - a) / 3 < 0.3 && b > a) }'
+xk_check "sched-credit2 -w 128 -c 0: set and shown; nice 3" \
+    eval 'xl sched-credit2 -d busy -w 128 -c 0 && [ "$(sched busy)" = "128 0" ] && [ "$(vnice '"$db"')" = 3 ]'
+xk_check "sched-credit2 lists every domain under Pool-0" \
+    eval 'xl sched-credit2 | grep -q "^Cpupool Pool-0" && xl sched-credit2 | grep -q "^busy "'
+xl sched-credit2 -d busy -c 250 2>/dev/null; rc=$?
+xk_check "a cap above 100 x vCPUs is refused" test $rc -ne 0
+xl destroy busy
 
 # ---- sysrq -----------------------------------------------------------------------
 xk_check "sysrq: control/sysrq reaches the guest" \
