@@ -475,11 +475,6 @@ static bool polled_port_pending(struct vcpu *v)
     return false;
 }
 
-/* Blocks the vCPU thread.  Poll mode (nr_poll_ports > 0): until a polled
- * port is pending, or an interrupt can be taken with IF set.  Block mode:
- * until an interrupt is pending or an event arrives (a kick), as Xen's
- * SCHEDOP_block wakes on any event.  Returns 1 on wake, 0 at the
- * deadline, -1 when the vCPU must stop. */
 /* Halt-polling, as KVM does it: a blocking vCPU first spins on its work
  * flags for a short window, so that an event that comes soon costs no
  * sleep and no cross-CPU wake-up.  The window adapts per vCPU: it grows
@@ -523,6 +518,11 @@ static bool halt_poll(struct vcpu *v, uint64_t stop)
     }
 }
 
+/* Blocks the vCPU thread.  Poll mode (nr_poll_ports > 0): until a polled
+ * port is pending, or an interrupt can be taken with IF set.  Block mode:
+ * until an interrupt is pending or an event arrives (a kick), as Xen's
+ * SCHEDOP_block wakes on any event.  Returns 1 on wake, 0 at the
+ * deadline, -1 when the vCPU must stop. */
 static int block_until(struct vcpu *v, uint64_t deadline)
 {
     struct pollfd pfd = { .fd = v->wake_fd, .events = POLLIN };
