@@ -77,6 +77,11 @@ enum xk_ctl_op {
      * granting domain's memory file (SCM_RIGHTS).  COPY_FROM replies with
      * the bytes.  Mappings belong to the connection and end with it. */
     XK_CTL_GNTTAB_OP = 11,
+    /* payload: struct xk_ctl_serial, then the bytes.  Typed input for an
+     * HVM-type domain's emulated UART (what `xl console -t serial` sends);
+     * ret: how many bytes its receive buffer took (it holds
+     * XK_SERIAL_RX_SIZE), or -ENODEV when the domain has no UART. */
+    XK_CTL_SERIAL_IN = 12,
     XK_CTL_OP_MAX
 };
 
@@ -151,6 +156,12 @@ enum xk_gnttab_cmd {
                              * the from-guest segments in order (zeros where a
                              * segment failed) */
 };
+
+struct xk_ctl_serial {
+    uint32_t domid;
+    uint32_t len;           /* bytes that follow, at most 4096 */
+};
+#define XK_SERIAL_RX_SIZE 4096
 
 /* One segment of XK_GNTTAB_COPY_BATCH: one page-bounded copy between the
  * caller and a granted page. */

@@ -103,3 +103,10 @@ int xc_xk_wait(xc_interface *xch, uint32_t domid, unsigned int what, uint32_t *s
     }
     return rc < 0 ? 0 : (int)rep.what;
 }
+
+int xc_xk_serial_input(xc_interface *xch, uint32_t domid, const void *buf, size_t len)
+{
+    struct xk_ctl_serial si = { .domid = domid, .len = (uint32_t)(len > 4096 ? 4096 : len) };
+
+    return xc_ctl(xch, XK_CTL_SERIAL_IN, &si, sizeof(si), buf, si.len, NULL, 0, NULL, NULL);
+}

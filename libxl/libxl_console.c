@@ -7,7 +7,8 @@
  *  - the hypervisor console: the domain's own lines there, "(dN) text".
  *    A guest's console_io output lands there (Xen sends it to its console,
  *    not to the PV ring), and so does the emulated UART of hvm domains,
- *    which is what `-t serial` shows.
+ *    which is what `-t serial` shows.  What is typed there goes to the
+ *    UART's receive buffer in xen.
  * The hypervisor's wait (libxl_event.c) wakes the loop on console output
  * and on the domain's end; the XenStore watch on console/tty and
  * @releaseDomain does the rest.
@@ -158,6 +159,27 @@ static void hv_read(struct session *s)
     }
 }
 
+/* Typed input for the emulated UART.  Its receive buffer holds 4 KiB; a
+ * guest that does not read it gets what fits within about a second, and
+ * the rest is dropped (as a real UART overruns). */
+static void serial_send(struct session *s, const char *buf, size_t len)
+{
+    libxl_ctx *ctx = s->ctx;
+    xc_interface *xch = libxl__xch(ctx);
+
+    for (int tries = 0; xch && len && tries < 100; tries++) {
+        int n = xc_xk_serial_input(xch, s->domid, buf, len);
+        if (n < 0) {
+            LOGED(WARN, s->domid, "cannot send input to the serial port");
+            return;
+        }
+        buf += n;
+        len -= (size_t)n;
+        if (len && n == 0)
+            usleep(10000);     /* full: the guest has yet to read */
+    }
+}
+
 /* Returns 1 when the escape character was typed. */
 static int in_read(struct session *s)
 {
@@ -173,7 +195,9 @@ static int in_read(struct session *s)
     esc = memchr(buf, s->o->escape_char, (size_t)n);
     if (esc)
         n = esc - buf;
-    if (n > 0 && s->pty >= 0 && xk_write_full(s->pty, buf, (size_t)n) < 0)
+    if (n > 0 && !s->pv)
+        serial_send(s, buf, (size_t)n);
+    else if (n > 0 && s->pty >= 0 && xk_write_full(s->pty, buf, (size_t)n) < 0)
         pty_close(s);
     return esc != NULL;
 }

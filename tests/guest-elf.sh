@@ -7,7 +7,7 @@
 
 guests="hello crash halt hcall-fuzz bench-hcall idle gettimeofday timer smp
 evtchn-pingpong evtchn-flood gnttab-share gnttab-revoke bench-evtchn console
-xs-ring pvctl virq-debug evtchn-early"
+xs-ring pvctl virq-debug evtchn-early serial-echo"
 command -v readelf >/dev/null 2>&1 || xk_skip_all "readelf (binutils) is not installed"
 xk_plan $(echo $guests | wc -w)
 export LC_ALL=C

@@ -30,6 +30,7 @@ static const struct {
     [XK_CTL_EVTCHN_OPEN] = { "evtchn_open", 0 },
     [XK_CTL_EVTCHN_OP] = { "evtchn_op", sizeof(struct xk_ctl_evtchn) },
     [XK_CTL_GNTTAB_OP] = { "gnttab_op", sizeof(struct xk_ctl_gnttab) },
+    [XK_CTL_SERIAL_IN] = { "serial_in", sizeof(struct xk_ctl_serial) },
 };
 
 size_t ctl_min_payload(uint32_t op)

@@ -39,6 +39,7 @@
 #include "xen.h"
 #include "ctl.h"
 #include "ctl-msg.h"
+#include "platform.h"
 #include "hcall.h"
 
 #define MAX_CONNS 256
@@ -963,6 +964,28 @@ static void dom0_maps_release(struct conn *c)
     c->nr_maps = 0;
 }
 
+/* Typed input for a domain's emulated UART. */
+static void do_serial_in(const uint8_t *p, size_t len, struct reply *r)
+{
+    struct xk_ctl_serial si;
+    struct domain *d;
+
+    memcpy(&si, p, sizeof(si));
+    if (si.len > 4096 || len != sizeof(si) + si.len) {
+        r->ret = -EINVAL;
+        return;
+    }
+    if (si.domid >= DOMID_FIRST_RESERVED || !(d = hv.domains[si.domid]) || d->is_privileged) {
+        r->ret = -ESRCH;
+        return;
+    }
+    if (!d->uart) {
+        r->ret = -ENODEV;
+        return;
+    }
+    r->ret = (int32_t)uart_receive(d->uart, p + sizeof(si), si.len);
+}
+
 static void do_gnttab_op(struct conn *c, const uint8_t *p, size_t len, struct reply *r)
 {
     struct xk_ctl_gnttab g;
@@ -1187,6 +1210,7 @@ static int conn_handle(struct conn *c)
     case XK_CTL_EVTCHN_OPEN: do_evtchn_open(c, &r); break;
     case XK_CTL_EVTCHN_OP: do_evtchn_op(c, p, &r); break;
     case XK_CTL_GNTTAB_OP: do_gnttab_op(c, p, h.len, &r); break;
+    case XK_CTL_SERIAL_IN: do_serial_in(p, h.len, &r); break;
     }
     xk_debug("control: %s -> %d", ctl_op_name(h.op), r.ret);
     if (r.deferred || (h.flags & XK_CTL_F_NOREPLY))

@@ -68,7 +68,7 @@ static void domain_free(struct domain *d)
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->cond);
     free(d->cpuid);
-    free(d->uart);
+    uart_destroy(d->uart);
     free(d);
 }
 

@@ -49,7 +49,7 @@ static bool debugcon(struct vcpu *v, uint16_t port, bool out, unsigned size, uin
     return true;
 }
 
-/* ---- 16550 UART (output only, no interrupts) --------------------------- */
+/* ---- 16550 UART (polled: no interrupts) --------------------------------- */
 
 struct uart16550 *uart_create(void)
 {
@@ -58,11 +58,55 @@ struct uart16550 *uart_create(void)
     if (u) {
         u->lcr = 0x03;      /* 8N1 */
         u->dll = 0x01;      /* 115200 */
+        pthread_mutex_init(&u->rx_lock, NULL);
     }
     return u;
 }
 
+void uart_destroy(struct uart16550 *u)
+{
+    if (!u)
+        return;
+    pthread_mutex_destroy(&u->rx_lock);
+    free(u);
+}
+
+size_t uart_receive(struct uart16550 *u, const uint8_t *buf, size_t len)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&u->rx_lock);
+    for (; n < len && u->rx_len < UART_RX_SIZE; n++, u->rx_len++)
+        u->rx[(u->rx_head + u->rx_len) % UART_RX_SIZE] = buf[n];
+    pthread_mutex_unlock(&u->rx_lock);
+    return n;
+}
+
+/* The next received byte, or -1. */
+static int uart_rx_pop(struct uart16550 *u)
+{
+    int c = -1;
+
+    pthread_mutex_lock(&u->rx_lock);
+    if (u->rx_len) {
+        c = u->rx[u->rx_head];
+        u->rx_head = (u->rx_head + 1) % UART_RX_SIZE;
+        u->rx_len--;
+    }
+    pthread_mutex_unlock(&u->rx_lock);
+    return c;
+}
+
+static bool uart_rx_ready(struct uart16550 *u)
+{
+    pthread_mutex_lock(&u->rx_lock);
+    bool r = u->rx_len > 0;
+    pthread_mutex_unlock(&u->rx_lock);
+    return r;
+}
+
 #define LCR_DLAB 0x80
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define MCR_LOOP 0x10
@@ -98,12 +142,25 @@ static bool uart(struct vcpu *v, uint16_t port, bool out, unsigned size, uint32_
         return true;
     }
     switch (reg) {
-    case 0: *val = (u->lcr & LCR_DLAB) ? u->dll : 0; break;
+    case 0:
+        if (u->lcr & LCR_DLAB) {
+            *val = u->dll;
+        } else {
+            int c = (u->mcr & MCR_LOOP) ? -1 : uart_rx_pop(u);
+            *val = c < 0 ? 0 : (uint32_t)c;
+        }
+        break;
     case 1: *val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
-    case 2: *val = (u->fcr & 1) ? 0xc1 : 0x01; break;   /* no interrupt pending */
+    case 2: {
+        /* received data available (when enabled), else none pending */
+        uint32_t iir = (u->ier & 1) && uart_rx_ready(u) ? 0x04 : 0x01;
+        *val = (u->fcr & 1) ? (0xc0 | iir) : iir;
+        break;
+    }
     case 3: *val = u->lcr; break;
     case 4: *val = u->mcr; break;
-    case 5: *val = LSR_THRE | LSR_TEMT; break;
+    case 5: *val = LSR_THRE | LSR_TEMT | (uart_rx_ready(u) && !(u->mcr & MCR_LOOP) ? LSR_DR : 0);
+        break;
     case 6: *val = (u->mcr & MCR_LOOP) ? 0 : 0xb0; break; /* DCD, DSR, CTS */
     case 7: *val = u->scr; break;
     }

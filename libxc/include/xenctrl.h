@@ -240,6 +240,11 @@ int xc_evtchn_close(xc_interface *xch, uint32_t dom, uint32_t port);
 int xc_xk_wait(xc_interface *xch, uint32_t domid, unsigned int what, uint32_t *state,
                uint32_t *console, uint32_t timeout_ms);
 
+/* xenkvm: typed input for an HVM-type domain's emulated UART.  Returns how
+ * many bytes it took (fewer when its receive buffer is full), or -1 with
+ * errno (ENODEV: the domain has no UART). */
+int xc_xk_serial_input(xc_interface *xch, uint32_t domid, const void *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,7 +8,7 @@
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 12
+xk_plan 15
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 
@@ -72,6 +72,25 @@ out=$(timeout 30 "$XL_BIN" create -c "$XK_RUN/hvm.cfg" </dev/null 2>/dev/null); 
 sed 's/^/# /' <<<"$out"
 xk_check "create -c of an hvm domain attaches its serial console" \
     eval 'test $rc -eq 0 && grep -q "^Hello from xenkvm guest" <<<"$out"'
+
+# hvm serial input: what is typed on `xl console -t serial` reaches the
+# emulated UART's receive side.
+cat >"$XK_RUN/secho.cfg" <<CFG
+name = "secho"
+type = "hvm"
+firmware_override = "$GUESTS/serial-echo"
+memory = 16
+CFG
+xl create -q "$XK_RUN/secho.cfg" 2>/dev/null
+ds=$(xl_domid secho)
+xk_check "an hvm guest polling its UART is up" \
+    xk_wait_for 30 xl_dmesg_has "(d$ds) serial-echo: ready"
+out=$(printf 'ping\nquit\n' | timeout 30 "$XL_BIN" console -t serial secho 2>&1); rc=$?
+sed 's/^/# /' <<<"$out"
+xk_check "console -t serial: typed lines reach the guest's UART, its answers come back" \
+    eval 'grep -q "serial-echo: got ping" <<<"$out" && grep -q "serial-echo: bye" <<<"$out"'
+xk_check "... and the console ends with the domain" \
+    eval 'test $rc -eq 0 && xk_wait_for 10 xl_gone secho'
 
 xk_check "the stack stops cleanly (no sanitizer report)" xl_stop_stack
 exit 0
