@@ -46,7 +46,8 @@ enum xk_ctl_op {
      *   populate_physmap: struct xen_memory_reservation, IN nr_extents xen_pfn_t
      *   current/maximum_reservation, maximum_gpfn: domid_t
      *   set_memory_map: struct xen_foreign_memory_map, IN nr_entries e820entry
-     *   memory_map (of a domain): struct xk_ctl_domid; OUT e820 entries */
+     *   memory_map (of a domain): domid_t; ret: the number of entries,
+     *     OUT that many struct xk_e820 */
     XK_CTL_MEMORY_OP = 3,
     /* payload: struct xk_ctl_hvmop + struct xen_hvm_param (set/get_param) */
     XK_CTL_HVM_OP = 4,

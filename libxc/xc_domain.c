@@ -353,6 +353,31 @@ int xc_domain_set_memory_map(xc_interface *xch, uint32_t domid, struct e820entry
                   nr_entries * sizeof(struct e820entry), NULL, 0, NULL, NULL) < 0 ? -1 : 0;
 }
 
+int xc_domain_get_memory_map(xc_interface *xch, uint32_t domid, struct e820entry entries[],
+                             uint32_t max_entries)
+{
+    struct {
+        struct xk_ctl_memop mo;
+        domid_t domid;
+    } __attribute__((packed)) req;
+    struct e820entry map[E820MAX];
+    size_t got = 0;
+    int n;
+
+    memset(&req, 0, sizeof(req));
+    req.mo.cmd = XENMEM_memory_map;
+    req.domid = (domid_t)domid;
+    n = xc_ctl(xch, XK_CTL_MEMORY_OP, &req, sizeof(req), NULL, 0, map, sizeof(map), &got, NULL);
+    if (n < 0)
+        return -1;
+    if ((size_t)n * sizeof(map[0]) != got || (uint32_t)n > max_entries) {
+        errno = (uint32_t)n > max_entries ? E2BIG : EPROTO;
+        return -1;
+    }
+    memcpy(entries, map, got);
+    return n;
+}
+
 /* ---- HVM ------------------------------------------------------------------- */
 
 static int hvm_param(xc_interface *xch, uint32_t cmd, uint32_t dom, uint32_t param,

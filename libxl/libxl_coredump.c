@@ -11,9 +11,10 @@
  *          HVM_SAVE_CODE(CPU): control registers, segments, MSRs)
  *   page-aligned memory
  *
- * The populated pages are found by mapping every gfn up to the domain's
- * highest in batches (xc_map_foreign_bulk reports each page); the memory
- * is read the same way.  The domain is not paused: a running guest's pages
+ * The populated pages are found by mapping the gfns of the domain's memory
+ * map (every gfn up to its highest when it has none) in batches
+ * (xc_map_foreign_bulk reports each page); the memory is read the same
+ * way.  The domain is not paused: a running guest's pages
  * may change while they are copied, as with Xen's dump-core.
  */
 #include "config.h"
@@ -60,14 +61,15 @@ static void add_page(struct dump *d, uint64_t gfn)
     d->runs[d->nr_runs++] = (struct run){ gfn, 1 };
 }
 
-static int find_pages(struct dump *d, uint64_t max_gfn)
+/* Probes gfns [first, last] for populated pages. */
+static int find_pages_in(struct dump *d, uint64_t first, uint64_t last)
 {
     xen_pfn_t *gfns = libxl__malloc(BATCH * sizeof(*gfns));
     int *err = libxl__malloc(BATCH * sizeof(*err));
     int rc = 0;
 
-    for (uint64_t base = 0; base <= max_gfn; base += BATCH) {
-        unsigned int n = (unsigned int)XK_MIN((uint64_t)BATCH, max_gfn - base + 1);
+    for (uint64_t base = first; base <= last; base += BATCH) {
+        unsigned int n = (unsigned int)XK_MIN((uint64_t)BATCH, last - base + 1);
         void *m;
 
         for (unsigned int i = 0; i < n; i++)
@@ -85,6 +87,43 @@ static int find_pages(struct dump *d, uint64_t max_gfn)
     }
     free(gfns);
     free(err);
+    return rc;
+}
+
+/* The populated pages: those of the ranges of the domain's memory map (a
+ * balloon leaves holes in them), or of every gfn up to the highest when it
+ * has no map. */
+static int find_pages(struct dump *d, uint64_t max_gfn)
+{
+    struct e820entry map[E820MAX];
+    int n = xc_domain_get_memory_map(d->xch, d->domid, map, E820MAX);
+    uint64_t next = 0;          /* ranges are probed once, in order */
+    int rc = 0;
+
+    if (n <= 0)
+        return find_pages_in(d, 0, max_gfn);
+    for (int pass = 0; pass < n && !rc; pass++) {
+        /* the lowest range not yet probed */
+        int best = -1;
+        for (int i = 0; i < n; i++) {
+            uint64_t end = (map[i].addr + map[i].size + XC_PAGE_SIZE - 1) >> XC_PAGE_SHIFT;
+            if (end > next && (best < 0 || map[i].addr < map[best].addr))
+                best = i;
+        }
+        if (best < 0)
+            break;
+        uint64_t first = map[best].addr >> XC_PAGE_SHIFT;
+        uint64_t end = (map[best].addr + map[best].size + XC_PAGE_SIZE - 1) >> XC_PAGE_SHIFT;
+        if (first < next)
+            first = next;
+        if (end > max_gfn + 1)
+            end = max_gfn + 1;
+        if (first < end)
+            rc = find_pages_in(d, first, end - 1);
+        next = end > next ? end : next;
+        if (next > max_gfn)
+            break;
+    }
     return rc;
 }
 

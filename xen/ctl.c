@@ -569,6 +569,25 @@ static void do_memop(const uint8_t *p, size_t len, struct reply *r)
             rc = d->is_privileged ? (int)(hv.host_pages - 1) : (int)domain_max_gpfn(d);
         break;
     }
+    case XENMEM_memory_map: {
+        /* a domain's memory map, as its builder set it */
+        domid_t domid;
+        if (left < sizeof(domid)) {
+            rc = -EINVAL;
+            break;
+        }
+        memcpy(&domid, q, sizeof(domid));
+        d = guest_domain(domid, &rc);
+        if (!d)
+            break;
+        pthread_mutex_lock(&d->lock);
+        unsigned n = d->nr_e820;
+        memcpy(r->data, d->e820, n * sizeof(struct xk_e820));
+        pthread_mutex_unlock(&d->lock);
+        r->len = n * sizeof(struct xk_e820);
+        rc = (int)n;
+        break;
+    }
     case XENMEM_set_memory_map: {
         struct xen_foreign_memory_map fm;
         if (left < sizeof(fm)) {

@@ -173,6 +173,10 @@ struct e820entry {
     uint32_t type;
 } __attribute__((packed));
 
+/* A domain's memory map; returns the number of entries (at most
+ * max_entries, else E2BIG), or -1 with errno. */
+int xc_domain_get_memory_map(xc_interface *xch, uint32_t domid, struct e820entry entries[],
+                             uint32_t max_entries);
 int xc_domain_set_memory_map(xc_interface *xch, uint32_t domid, struct e820entry entries[],
                              uint32_t nr_entries);
 
