@@ -42,7 +42,7 @@
 #include "platform.h"
 #include "hcall.h"
 
-#define MAX_CONNS 256
+#define MAX_CONNS 1024               /* each xl console holds two */
 #define MAX_WAITERS_PER_CONN 16
 #define MAX_READCONSOLE (64 * 1024)
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
@@ -206,6 +207,13 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* Every domain holds descriptors (KVM, memory, vCPUs, timers) and every
+     * toolstack connection one: take what the hard limit allows. */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
     hv.run_dir = xk_run_dir(run_dir_opt);
     hv.kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (hv.kvm_fd < 0) {
