@@ -3,7 +3,7 @@
  * ticks and echoes.  For the lifecycle tests of xl (tests/xl/).
  *
  * Command line: tick_ms=N (0: no ticks), reserve_kb=N (RAM the balloon
- * never takes; 1024), recheck_ms=N (200).
+ * never takes; 1024).
  *
  * Through console_io (the hypervisor console, `xl dmesg`), one line each:
  *
@@ -19,10 +19,9 @@
  * "pvctl: echo LINE".
  *
  * How it follows XenStore: it watches control/shutdown, control/sysrq,
- * memory/target and cpu, and re-reads those nodes when a watch event sits
- * unread in its ring (the kit's client skips events while waiting for a
- * reply, so an event that arrives during the re-reading is caught by one
- * more pass recheck_ms later).  It writes control/feature-poweroff and
+ * memory/target and cpu, and re-reads those nodes whenever watch events
+ * are waiting (the kit keeps those that come while it waits for a reply,
+ * so none is lost while the nodes are read).  It writes control/feature-poweroff and
  * control/feature-reboot = 1 and acknowledges a shutdown request by
  * writing "" back, as Linux does.
  *
@@ -49,8 +48,8 @@
 
 static int domid;
 static char home[40];
-static struct xenstore_domain_interface *xs_ring;
-static uint64_t tick_ms, reserve_kb = 1024, recheck_ms = 200;
+static uint64_t tick_ms, reserve_kb = 1024;
+static int have_xs;
 
 /* ---- XenStore ------------------------------------------------------------ */
 
@@ -81,20 +80,21 @@ static long xs_write_rel(const char *rel, const char *value)
 
 static long xs_watch(const char *rel, const char *token)
 {
-    char payload[128], reply[8];
-    int n = snprintf(payload, sizeof(payload), "%s/%s", home, rel);
+    char path[128];
 
-    memcpy(payload + n + 1, token, strlen(token) + 1);
-    return kit_xs_request(XS_WATCH, payload, (size_t)n + 1 + strlen(token) + 1,
-                          reply, sizeof(reply), 0);
+    snprintf(path, sizeof(path), "%s/%s", home, rel);
+    return kit_xs_watch(path, token);
 }
 
-/* A watch event (or anything) waits unread in the response ring: with no
- * request in flight, only events come unasked. */
-static int xs_event_waiting(void)
+/* Takes every watch event waiting; returns how many. */
+static int xs_take_events(void)
 {
-    return xs_ring && __atomic_load_n(&xs_ring->rsp_prod, __ATOMIC_ACQUIRE) !=
-                          __atomic_load_n(&xs_ring->rsp_cons, __ATOMIC_ACQUIRE);
+    char ev[256];
+    int n = 0;
+
+    while (kit_xs_event_pending() && kit_xs_read_event(ev, sizeof(ev), 0) >= 0)
+        n++;
+    return n;
 }
 
 /* ---- balloon ----------------------------------------------------------------- */
@@ -329,7 +329,7 @@ static void wait_any(unsigned int cons_port, uint32_t *cons_seen, uint64_t deadl
 {
     for (;;) {
         kit_cli();
-        if (xs_event_waiting())
+        if (have_xs && kit_xs_event_pending())
             break;
         if (cons_port && kit_evtchn_count(cons_port) != *cons_seen)
             break;
@@ -345,14 +345,13 @@ static void wait_any(unsigned int cons_port, uint32_t *cons_seen, uint64_t deadl
 
 int guest_main(void)
 {
-    uint64_t next_tick = 0, recheck = 0, ticks = 0, pfn;
+    uint64_t next_tick = 0, ticks = 0, pfn;
     unsigned int cons_port = 0;
     uint32_t cons_seen = 0;
-    int have_xs, have_cons;
+    int have_cons;
 
     kit_cmdline_u64("tick_ms", &tick_ms);
     kit_cmdline_u64("reserve_kb", &reserve_kb);
-    kit_cmdline_u64("recheck_ms", &recheck_ms);
     domid = kit_domid();
     snprintf(home, sizeof(home), "/local/domain/%d", domid);
     if (kit_evtchn_init())
@@ -373,7 +372,6 @@ int guest_main(void)
     have_xs = kit_xs_init() == 0 && get_param(HVM_PARAM_STORE_PFN, &pfn) == 0 &&
               xs_write_rel("control/feature-poweroff", "1") == 0;
     if (have_xs) {
-        xs_ring = (struct xenstore_domain_interface *)(uintptr_t)(pfn << KIT_PAGE_SHIFT);
         xs_write_rel("control/feature-reboot", "1");
         xs_watch("control/shutdown", "s");
         xs_watch("control/sysrq", "q");
@@ -391,8 +389,6 @@ int guest_main(void)
     for (;;) {
         uint64_t now, deadline = next_tick;
 
-        if (recheck && (!deadline || recheck < deadline))
-            deadline = recheck;
         wait_any(cons_port, &cons_seen, deadline);
         now = kit_now_ns();
         if (have_cons)
@@ -404,14 +400,9 @@ int guest_main(void)
             cons_say(line, (size_t)n);
             next_tick = now + tick_ms * 1000000ull;
         }
-        if (have_xs && xs_event_waiting()) {
+        /* Events that come while check_nodes() reads are kept by the
+         * kit: the next turn sees them. */
+        if (have_xs && xs_take_events())
             check_nodes();
-            /* One more look later: an event that came while we were
-             * reading was skipped by the kit's client. */
-            recheck = now + recheck_ms * 1000000ull;
-        } else if (have_xs && recheck && now >= recheck) {
-            check_nodes();
-            recheck = 0;
-        }
     }
 }

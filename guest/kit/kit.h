@@ -397,8 +397,8 @@ const char *kit_gntst_name(int16_t status);
 long kit_xs_init(void);
 /* One request (type XS_*, len bytes of payload, at most
  * XENSTORE_PAYLOAD_MAX) and its reply (payload copied to reply,
- * NUL-terminated, truncated to cap-1; watch events and replies to other
- * ids are skipped).  Returns the reply's payload length, or a negative
+ * NUL-terminated, truncated to cap-1; watch events are queued for
+ * kit_xs_read_event(), replies to other ids skipped).  Returns the reply's payload length, or a negative
  * error: XS_ERROR replies map to their errno ("ENOENT" -> -ENOENT), -ETIME
  * when no reply came by the deadline (0: 10 s), -EIO on a broken ring or
  * reply.  Call it from one vCPU at a time. */
@@ -409,6 +409,16 @@ long kit_xs_write(const char *path, const char *value);
 /* Children, NUL-separated. */
 long kit_xs_directory(const char *path, char *buf, size_t cap);
 long kit_xs_rm(const char *path);
+/* XS_WATCH of path with token (it fires once at once, as Xen's do). */
+long kit_xs_watch(const char *path, const char *token);
+/* A watch event is waiting: one that came during a request (the kit keeps
+ * up to 16 of those), or bytes unread in the ring. */
+int kit_xs_event_pending(void);
+/* The next watch event ("PATH\0TOKEN\0", truncated to cap); waits for
+ * one until the deadline (0: 10 s).  Returns its length or an error. */
+long kit_xs_read_event(char *buf, size_t cap, uint64_t deadline_ns);
+/* Events dropped because the queue was full. */
+unsigned long kit_xs_events_dropped(void);
 
 /* --- the PV console ring (pvcons.c) --- */
 

@@ -125,6 +125,35 @@ static long xs_error(const char *name)
     return -XEN_EIO;
 }
 
+/* Watch events that arrive while a request waits for its reply are kept
+ * here, oldest first, for kit_xs_read_event(); when it is full the newest
+ * are dropped (and counted). */
+#define EV_SLOTS 16
+#define EV_MAX 256
+static struct {
+    char data[EV_MAX];
+    size_t len;
+} ev_queue[EV_SLOTS];
+static unsigned int ev_head, ev_count;
+static unsigned long ev_dropped;
+
+static long ev_keep(size_t len, uint64_t deadline)
+{
+    long rc;
+
+    if (ev_count == EV_SLOTS || len > EV_MAX) {
+        ev_dropped++;
+        return xs_read_all(NULL, len, deadline);
+    }
+    unsigned int slot = (ev_head + ev_count) % EV_SLOTS;
+    rc = xs_read_all(ev_queue[slot].data, len, deadline);
+    if (!rc) {
+        ev_queue[slot].len = len;
+        ev_count++;
+    }
+    return rc;
+}
+
 long kit_xs_request(uint32_t type, const void *payload, size_t len,
                     char *reply, size_t cap, uint64_t deadline)
 {
@@ -157,7 +186,13 @@ long kit_xs_request(uint32_t type, const void *payload, size_t len,
             return rc;
         if (r.len > XENSTORE_PAYLOAD_MAX)
             return -XEN_EIO;
-        if (r.type == XS_WATCH_EVENT || r.req_id != h.req_id) {
+        if (r.type == XS_WATCH_EVENT) {
+            rc = ev_keep(r.len, deadline);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (r.req_id != h.req_id) {
             rc = xs_read_all(NULL, r.len, deadline); /* not ours */
             if (rc)
                 return rc;
@@ -224,4 +259,60 @@ long kit_xs_rm(const char *path)
     long rc = xs_path_op(XS_RM, path, NULL, ok, sizeof(ok));
 
     return rc < 0 ? rc : 0;
+}
+
+long kit_xs_watch(const char *path, const char *token)
+{
+    size_t pl = strlen(path) + 1, tl = strlen(token) + 1;
+    char reply[8];
+
+    if (pl + tl > sizeof(xs_buf))
+        return -XEN_E2BIG;
+    memcpy(xs_buf, path, pl);
+    memcpy(xs_buf + pl, token, tl);
+    return kit_xs_request(XS_WATCH, xs_buf, pl + tl, reply, sizeof(reply), 0);
+}
+
+int kit_xs_event_pending(void)
+{
+    return ev_count || (xs && __atomic_load_n(&xs->rsp_prod, __ATOMIC_ACQUIRE) !=
+                                  __atomic_load_n(&xs->rsp_cons, __ATOMIC_ACQUIRE));
+}
+
+long kit_xs_read_event(char *buf, size_t cap, uint64_t deadline)
+{
+    long rc;
+
+    if (!xs)
+        return -XEN_ENODEV;
+    if (!deadline)
+        deadline = kit_now_ns() + DEFAULT_TIMEOUT_NS;
+    for (;;) {
+        if (ev_count) {
+            size_t len = ev_queue[ev_head].len, keep = len < cap ? len : cap;
+            memcpy(buf, ev_queue[ev_head].data, keep);
+            ev_head = (ev_head + 1) % EV_SLOTS;
+            ev_count--;
+            return (long)len;
+        }
+        /* nothing queued: the next message in the ring (no request is in
+         * flight, so only events come) */
+        struct xsd_sockmsg r;
+        rc = xs_read_all(&r, sizeof(r), deadline);
+        if (rc)
+            return rc;
+        if (r.len > XENSTORE_PAYLOAD_MAX)
+            return -XEN_EIO;
+        if (r.type == XS_WATCH_EVENT)
+            rc = ev_keep(r.len, deadline);
+        else
+            rc = xs_read_all(NULL, r.len, deadline);   /* a stray reply */
+        if (rc)
+            return rc;
+    }
+}
+
+unsigned long kit_xs_events_dropped(void)
+{
+    return ev_dropped;
 }
