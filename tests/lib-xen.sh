@@ -40,5 +40,8 @@ xk_stop_xen() {
 
 xk_launch() { "$XK_LAUNCH" "$@"; }
 xk_fd_count() { ls "/proc/$XEN_PID/fd" | wc -l; }
+# True when xen's descriptor count holds still for 50 ms (a client that
+# just exited is closed by xen asynchronously): for xk_wait_for.
+xk_fds_settled() { local a; a=$(xk_fd_count); sleep 0.05; [ "$a" -eq "$(xk_fd_count)" ]; }
 xk_rss_kb() { awk '/^RssAnon:/ { print $2 }' "/proc/$XEN_PID/status"; }
 xk_threads() { awk '/^Threads:/ { print $2 }' "/proc/$XEN_PID/status"; }

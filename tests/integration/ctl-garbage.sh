@@ -7,6 +7,7 @@ xk_new_run_dir
 xk_plan 6
 
 xk_check "xen starts" xk_start_xen
+xk_wait_for 10 xk_fds_settled
 fd0=$(xk_fd_count)
 xk_check "a hostile client is answered or disconnected" \
     python3 "$XK_TESTS_SRCDIR/integration/ctl-garbage.py" "$XK_RUN/privcmd"

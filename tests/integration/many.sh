@@ -14,8 +14,11 @@ xk_check "... and all 20 reported" test "$(grep -c ': poweroff$' <<<"$out")" -eq
 
 # Warm up allocator arenas and caches, then take the baseline.
 xk_launch -l 20 "$GUESTS/hello" >/dev/null
+xk_wait_for 10 xk_fds_settled
 fd0=$(xk_fd_count); rss0=$(xk_rss_kb); thr0=$(xk_threads)
 xk_check "200 create/destroy cycles succeed" xk_launch -l 200 "$GUESTS/hello"
+# the launcher's connection goes a moment after it exits
+xk_wait_for 10 eval '[ "$(xk_fd_count)" -le '"$fd0"' ]'
 fd1=$(xk_fd_count); rss1=$(xk_rss_kb); thr1=$(xk_threads)
 xk_diag "fds $fd0 -> $fd1, RssAnon ${rss0} kB -> ${rss1} kB, threads $thr0 -> $thr1"
 xk_check "xen's fd count is back to baseline" test "$fd1" -eq "$fd0"
