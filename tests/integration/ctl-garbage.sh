@@ -14,5 +14,6 @@ xk_check "a hostile client is answered or disconnected" \
 xk_check "xen is alive" xk_xen_alive
 xk_check "xen still boots guests" xk_launch -q "$GUESTS/hello"
 # xen sees the last clients go asynchronously: wait for it.
-xk_check "no descriptors leaked" xk_wait_for 10 eval '[ "$(xk_fd_count)" -eq '"$fd0"' ]'
+xk_check "no descriptors leaked" xk_wait_for 10 eval '[ "$(xk_fd_count)" -le '"$fd0"' ]'
+xk_diag "descriptors: $fd0 before, $(xk_fd_count) after"
 xk_check "xen stops cleanly" xk_stop_xen
