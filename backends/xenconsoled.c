@@ -66,6 +66,8 @@ struct console {
     bool throttled;
     bool seen;                         /* found in the last scan */
     uint64_t bytes_out;
+    int serial_fd;                     /* emulated UART's pty master, -1 none */
+    char serial_tty[64];
 };
 
 static struct {
@@ -79,6 +81,10 @@ static struct {
     int hv_log_fd;
     evtchn_port_t con_ring_port;
     uint32_t hv_index;
+    uint32_t serial_index;             /* the hypervisor console, for serial ptys */
+    char serial_line[1024];            /* its current line */
+    size_t serial_len;
+    unsigned int nr_serial;
     int sig_fd;
 } g = { .hv_log_fd = -1, .sig_fd = -1 };
 
@@ -116,18 +122,19 @@ static void reopen_logs(void)
 
 /* ---- one console ----------------------------------------------------------- */
 
-/* Removes console/tty (rm does not create what libxl already removed). */
-static void tty_remove(struct xs_handle *xs, uint32_t domid)
+/* Removes a domain's tty node, NODE being "console" or "serial/0" (rm
+ * does not create what libxl already removed). */
+static void tty_remove(struct xs_handle *xs, uint32_t domid, const char *node)
 {
-    char path[64];
+    char path[96];
 
-    snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+    snprintf(path, sizeof(path), "/local/domain/%u/%s/tty", domid, node);
     xs_rm(xs, XBT_NULL, path);
 }
 
-/* Writes console/tty only while the domain's console entries still exist:
+/* Writes NODE/tty only while the domain's console entries still exist:
  * a domain destroyed meanwhile must not get its directory back. */
-static void tty_publish(uint32_t domid, const char *tty)
+static void tty_publish(uint32_t domid, const char *node, const char *tty)
 {
     char path[128];
 
@@ -141,7 +148,7 @@ static void tty_publish(uint32_t domid, const char *tty)
         snprintf(path, sizeof(path), "/local/domain/%u/console/ring-ref", domid);
         ref = xs_read(g.xs, t, path, &len);
         if (ref) {
-            snprintf(path, sizeof(path), "/local/domain/%u/console/tty", domid);
+            snprintf(path, sizeof(path), "/local/domain/%u/%s/tty", domid, node);
             xs_write(g.xs, t, path, tty, (unsigned int)strlen(tty));
         }
         free(ref);
@@ -163,7 +170,13 @@ static void console_free(struct console *c, bool rm_tty)
     if (c->log_fd >= 0)
         close(c->log_fd);
     if (rm_tty && g.xs && c->tty[0])
-        tty_remove(g.xs, c->domid);
+        tty_remove(g.xs, c->domid, "console");
+    if (c->serial_fd >= 0) {
+        close(c->serial_fd);
+        g.nr_serial--;
+        if (rm_tty && g.xs)
+            tty_remove(g.xs, c->domid, "serial/0");
+    }
     free(c->buf);
     free(c);
 }
@@ -177,7 +190,8 @@ static char *xs_get(uint32_t domid, const char *node)
     return g.xs ? xs_read(g.xs, XBT_NULL, path, &len) : NULL;
 }
 
-static int open_pty(struct console *c)
+/* A raw pty master; its slave's path into tty. */
+static int new_pty(char *tty, size_t cap)
 {
     struct termios t;
     int fd = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -187,14 +201,96 @@ static int open_pty(struct console *c)
             close(fd);
         return -1;
     }
-    snprintf(c->tty, sizeof(c->tty), "%s", ptsname(fd));
+    snprintf(tty, cap, "%s", ptsname(fd));
     /* Raw: bytes pass unchanged in both directions. */
     if (tcgetattr(fd, &t) == 0) {
         cfmakeraw(&t);
         tcsetattr(fd, TCSANOW, &t);
     }
-    c->master_fd = fd;
-    return 0;
+    return fd;
+}
+
+static int open_pty(struct console *c)
+{
+    c->master_fd = new_pty(c->tty, sizeof(c->tty));
+    return c->master_fd < 0 ? -1 : 0;
+}
+
+/* The emulated UART of an HVM-type domain (xen takes zero bytes of input
+ * from a domain that has one, and refuses with ENODEV otherwise): a pty
+ * of its own, announced in serial/0/tty.  Its output is the domain's
+ * lines of the hypervisor console; what is typed goes to the UART. */
+static void serial_connect(struct console *c)
+{
+    if (xc_xk_serial_input(g.xch, c->domid, "", 0) < 0)
+        return;
+    c->serial_fd = new_pty(c->serial_tty, sizeof(c->serial_tty));
+    if (c->serial_fd < 0) {
+        xk_log_errno(XK_LOG_WARN, "d%u: cannot open a pty for the serial port", c->domid);
+        return;
+    }
+    g.nr_serial++;
+    tty_publish(c->domid, "serial/0", c->serial_tty);
+    xk_log(XK_LOG_INFO, "d%u (%s): serial port on %s", c->domid, c->name, c->serial_tty);
+}
+
+/* Typed on a serial pty: to the UART (what does not fit is dropped, as
+ * a UART overruns). */
+static void serial_read_pty(struct console *c)
+{
+    char buf[1024];
+    ssize_t n = read(c->serial_fd, buf, sizeof(buf));
+
+    if (n > 0)
+        xc_xk_serial_input(g.xch, c->domid, buf, (size_t)n);
+}
+
+/* One complete line of the hypervisor console: "(dN) text" goes to
+ * domain N's serial pty, if it has one. */
+static void serial_route_line(const char *line, size_t len)
+{
+    unsigned int d;
+    int off = 0;
+
+    if (len < 4 || line[0] != '(' || line[1] != 'd' ||
+        sscanf(line, "(d%u) %n", &d, &off) != 1 || off <= 0 || (size_t)off > len)
+        return;
+    for (unsigned i = 0; i < g.nr; i++) {
+        struct console *c = g.con[i];
+        if (c->domid != d || c->serial_fd < 0)
+            continue;
+        char out[1100];
+        size_t n = XK_MIN(len - (size_t)off, sizeof(out) - 2);
+        memcpy(out, line + off, n);
+        out[n++] = '\r';
+        out[n++] = '\n';
+        if (write(c->serial_fd, out, n) < 0) {
+            /* nobody reads the pty and its buffer is full: dropped */
+        }
+        return;
+    }
+}
+
+/* New hypervisor console output, for the serial ptys. */
+static void serial_drain(void)
+{
+    char buf[16384];
+
+    for (;;) {
+        unsigned int n = sizeof(buf);
+        if (xc_readconsolering(g.xch, buf, &n, 0, 1, &g.serial_index) < 0 || n == 0)
+            return;
+        if (!g.nr_serial)
+            continue;          /* keep up, nobody to route to */
+        for (unsigned int i = 0; i < n; i++) {
+            if (buf[i] == '\n') {
+                serial_route_line(g.serial_line, g.serial_len);
+                g.serial_len = 0;
+            } else if (g.serial_len < sizeof(g.serial_line)) {
+                g.serial_line[g.serial_len++] = buf[i];
+            }
+        }
+    }
 }
 
 static struct console *console_connect(uint32_t domid)
@@ -212,6 +308,7 @@ static struct console *console_connect(uint32_t domid)
         goto out;
     c->domid = domid;
     c->master_fd = -1;
+    c->serial_fd = -1;
     c->log_fd = -1;
     c->tokens = RATE_BURST;
     c->refill_ns = xk_now_ns();
@@ -238,13 +335,14 @@ static struct console *console_connect(uint32_t domid)
         xk_log_errno(XK_LOG_WARN, "d%u: cannot open a pty", domid);
         goto fail;
     }
-    tty_publish(domid, c->tty);
+    tty_publish(domid, "console", c->tty);
     if (g.log_guest) {
         char file[160];
         snprintf(file, sizeof(file), "guest-%s.log", c->name);
         c->log_fd = open_log(file);
     }
     xk_log(XK_LOG_INFO, "d%u (%s): console on %s", domid, c->name, c->tty);
+    serial_connect(c);
     goto out;
 
 fail:
@@ -512,13 +610,13 @@ int main(int argc, char **argv)
     fcntl(xenevtchn_fd(g.xce), F_SETFL, fcntl(xenevtchn_fd(g.xce), F_GETFL) | O_NONBLOCK);
     if (!xs_connect())
         xk_fatal_errno("cannot reach xenstored");
-    if (g.log_hv) {
-        int p = xenevtchn_bind_virq(g.xce, VIRQ_CON_RING);
-        if (p < 0)
-            xk_log_errno(XK_LOG_WARN, "cannot bind VIRQ_CON_RING; the hypervisor log is read "
-                         "only at start");
-        g.con_ring_port = p > 0 ? (evtchn_port_t)p : 0;
-    }
+    /* The hypervisor console: for its log, and for the serial ptys. */
+    int vp = xenevtchn_bind_virq(g.xce, VIRQ_CON_RING);
+    if (vp < 0)
+        xk_log_errno(XK_LOG_WARN, "cannot bind VIRQ_CON_RING; the hypervisor log is read "
+                     "only at start and serial ports show no output");
+    g.con_ring_port = vp > 0 ? (evtchn_port_t)vp : 0;
+    serial_drain();            /* from now on: what came before is history */
     reopen_logs();
 
     sigemptyset(&sigs);
@@ -535,7 +633,7 @@ int main(int argc, char **argv)
 
     bool running = true;
     while (running) {
-        struct pollfd pfd[3 + MAX_CONSOLES];
+        static struct pollfd pfd[3 + 2 * MAX_CONSOLES];
         unsigned n = 0;
         int timeout = -1;
 
@@ -548,14 +646,17 @@ int main(int argc, char **argv)
             struct console *c = g.con[i];
             pfd[n++] = (struct pollfd){ .fd = c->master_fd,
                                         .events = (short)(POLLIN | (c->buf_len ? POLLOUT : 0)) };
+            pfd[n++] = (struct pollfd){ .fd = c->serial_fd, .events = POLLIN };
             if (c->throttled)
                 timeout = 50;      /* come back when tokens have refilled */
         }
+        bool rescanned = false;
         if (poll(pfd, n, timeout) < 0 && errno != EINTR)
             xk_fatal_errno("poll");
         if (!g.xs && xs_connect()) {
             xk_log(XK_LOG_INFO, "xenstored is back");
             scan_domains();
+            rescanned = true;
         }
         if (pfd[0].revents & POLLIN) {
             struct signalfd_siginfo si;
@@ -581,13 +682,16 @@ int main(int argc, char **argv)
                 g.xs = NULL;
             } else if (rescan) {
                 scan_domains();
+                rescanned = true;
             }
         }
         if (pfd[2].revents & POLLIN) {
             int port;
             while ((port = xenevtchn_pending(g.xce)) >= 0) {
                 if ((evtchn_port_t)port == g.con_ring_port) {
-                    hv_log_drain();
+                    if (g.log_hv)
+                        hv_log_drain();
+                    serial_drain();
                 } else {
                     for (unsigned i = 0; i < g.nr; i++)
                         if (g.con[i]->local_port == (evtchn_port_t)port)
@@ -596,12 +700,17 @@ int main(int argc, char **argv)
                 xenevtchn_unmask(g.xce, (evtchn_port_t)port);
             }
         }
-        for (unsigned i = 0; i < g.nr && 3 + i < n; i++) {
+        /* The revents below belong to the consoles as they were when
+         * polled; after a rescan (which may drop some) poll again first:
+         * the descriptors are level-triggered, nothing is lost. */
+        for (unsigned i = 0; i < g.nr && 4 + 2 * i < n && !rescanned; i++) {
             struct console *c = g.con[i];
-            if (pfd[3 + i].revents & POLLIN)
+            if (pfd[3 + 2 * i].revents & POLLIN)
                 console_read_pty(c);
-            if (pfd[3 + i].revents & POLLOUT)
+            if (pfd[3 + 2 * i].revents & POLLOUT)
                 pty_flush(c);
+            if (pfd[4 + 2 * i].revents & POLLIN)
+                serial_read_pty(c);
             if (c->throttled)
                 console_read_ring(c);
         }
@@ -610,12 +719,15 @@ int main(int argc, char **argv)
     xk_log(XK_LOG_INFO, "stopping");
     /* Our ptys go: their console/tty entries too, but through a handle
      * that does not wait for a xenstored that has gone first. */
-    uint32_t ttys[MAX_CONSOLES];
+    static uint32_t ttys[MAX_CONSOLES];
+    static bool serial[MAX_CONSOLES];
     unsigned nr_ttys = 0;
     while (g.nr) {
         struct console *c = g.con[--g.nr];
-        if (c->tty[0])
+        if (c->tty[0]) {
+            serial[nr_ttys] = c->serial_fd >= 0;
             ttys[nr_ttys++] = c->domid;
+        }
         console_free(c, false);
     }
     if (g.hv_log_fd >= 0)
@@ -625,8 +737,11 @@ int main(int argc, char **argv)
     if (nr_ttys) {
         setenv("XENSTORE_RECONNECT_TIMEOUT", "0", 1);   /* read by xs_open */
         struct xs_handle *xs = xs_open(0);
-        for (unsigned i = 0; xs && i < nr_ttys; i++)
-            tty_remove(xs, ttys[i]);
+        for (unsigned i = 0; xs && i < nr_ttys; i++) {
+            tty_remove(xs, ttys[i], "console");
+            if (serial[i])
+                tty_remove(xs, ttys[i], "serial/0");
+        }
         xs_close(xs);
     }
     xenevtchn_close(g.xce);

@@ -8,7 +8,7 @@
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 15
+xk_plan 18
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 
@@ -91,6 +91,29 @@ xk_check "console -t serial: typed lines reach the guest's UART, its answers com
     eval 'grep -q "serial-echo: got ping" <<<"$out" && grep -q "serial-echo: bye" <<<"$out"'
 xk_check "... and the console ends with the domain" \
     eval 'test $rc -eq 0 && xk_wait_for 10 xl_gone secho'
+
+# xenconsoled gives the emulated UART a pty of its own (serial/0/tty).
+xl create -q "$XK_RUN/secho.cfg" 2>/dev/null
+ds=$(xl_domid secho)
+xk_check "xenconsoled announces the hvm domain's serial pty in serial/0/tty" \
+    xk_wait_for 30 eval 'stty=$("$XS_READ" /local/domain/'"$ds"'/serial/0/tty 2>/dev/null) && [ -c "$stty" ]'
+stty=$("$XS_READ" /local/domain/$ds/serial/0/tty 2>/dev/null)
+xk_wait_for 30 xl_dmesg_has "(d$ds) serial-echo: ready"
+xk_check "typed on that pty, a line reaches the UART and the answer comes back on it" \
+    timeout 30 python3 - "$stty" <<'PY'
+import os, select, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+os.write(fd, b"ping\r")
+got, end = b"", time.time() + 20
+while b"got ping" not in got and time.time() < end:
+    if select.select([fd], [], [], 1)[0]:
+        got += os.read(fd, 4096)
+print("# " + got.decode(errors="replace").replace("\n", "\n# "))
+os.write(fd, b"quit\r")
+sys.exit(0 if b"serial-echo: got ping" in got else 1)
+PY
+xk_check "... the domain ends and its serial/0/tty goes" \
+    xk_wait_for 30 eval 'xl_gone secho && ! "$XS_READ" /local/domain/'"$ds"'/serial/0/tty >/dev/null 2>&1'
 
 xk_check "the stack stops cleanly (no sanitizer report)" xl_stop_stack
 exit 0
