@@ -102,7 +102,7 @@ void sched_vcpu_start(struct vcpu *v)
     clockid_t cid;
 
     apply_weight(v);
-    v->cap_last_cpu_ns = thread_cpu_ns();
+    v->cap_accounting = false;
     memset(&sev, 0, sizeof(sev));
     sev.sigev_notify = SIGEV_THREAD_ID;
     sev.sigev_signo = SIG_KICK;
@@ -132,7 +132,7 @@ static void arm_slice(struct vcpu *v, uint64_t ns)
 
 void sched_after_run(struct vcpu *v)
 {
-    if (!atomic_load(&v->domain->sched_cap))
+    if (!v->cap_accounting)
         return;
     uint64_t now = thread_cpu_ns();
     atomic_fetch_add(&v->domain->cap_used_ns, now - v->cap_last_cpu_ns);
@@ -168,10 +168,16 @@ bool sched_before_run(struct vcpu *v)
     uint32_t cap = atomic_load(&d->sched_cap);
 
     if (!cap) {
-        if (v->cap_timer_ok)
+        /* Uncapped: no accounting, so no system call on the way in. */
+        if (v->cap_accounting) {
             arm_slice(v, 0);
-        v->cap_last_cpu_ns = thread_cpu_ns();
+            v->cap_accounting = false;
+        }
         return true;
+    }
+    if (!v->cap_accounting) {
+        v->cap_last_cpu_ns = thread_cpu_ns();
+        v->cap_accounting = true;
     }
     uint64_t now = xk_now_ns();
     uint64_t end = atomic_load(&d->cap_period_end);

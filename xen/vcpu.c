@@ -326,17 +326,33 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
  * is never needed (the window is usually open long before). */
 #define WINDOW_POLL_NS 200000ULL
 
-/* Fires due LAPIC and guest timers and re-arms the host timer for the
- * next deadline. */
-static void check_timers(struct vcpu *v)
+/* Fires due LAPIC and guest timers; returns the next deadline (0: none). */
+static uint64_t fire_timers(struct vcpu *v, uint64_t now)
 {
-    uint64_t now = xk_now_ns();
     uint64_t next = vlapic_timer_check(&v->lapic, now);
 
-    next = min_deadline(next, time_check_timers(v, now));
-    if (v->run->request_interrupt_window)
-        next = min_deadline(next, now + WINDOW_POLL_NS);
-    host_timer_arm(v, next);
+    return min_deadline(next, time_check_timers(v, now));
+}
+
+/* The window kick: while an interrupt waits for the guest's window, a
+ * second host timer takes the vCPU out of the guest if it has not come
+ * out for WINDOW_POLL_NS.  Setting a timer is a system call (one that
+ * reprograms the CPU's timer), so it is not pushed back on every exit,
+ * only once half of it has passed; and it is never stopped: when the
+ * window is no longer needed it fires once, for nothing. */
+static void window_kick(struct vcpu *v, uint64_t now)
+{
+    struct itimerspec its;
+    uint64_t at = now + WINDOW_POLL_NS;
+
+    if (!v->run->request_interrupt_window || !v->window_timer_ok ||
+        v->window_kick_ns > now + WINDOW_POLL_NS / 2)
+        return;
+    memset(&its, 0, sizeof(its));
+    its.it_value.tv_sec = (time_t)(at / 1000000000ULL);
+    its.it_value.tv_nsec = (long)(at % 1000000000ULL);
+    timer_settime(v->window_timer, TIMER_ABSTIME, &its, NULL);
+    v->window_kick_ns = at;
 }
 
 static uint64_t next_deadline(struct vcpu *v)
@@ -533,7 +549,7 @@ static int block_until(struct vcpu *v, uint64_t deadline)
 
     runstate_set(v, RUNSTATE_blocked);
     for (;;) {
-        check_timers(v);
+        fire_timers(v, xk_now_ns());
         if (poll ? (polled_port_pending(v) || (v->run->if_flag && interrupt_pending(v)))
                  : interrupt_pending(v)) {
             ret = 1;
@@ -681,7 +697,7 @@ static void handle_msr(struct vcpu *v, bool write)
             vlapic_set_tsc_deadline(&v->lapic, r->msr.data, xk_now_ns());
         else
             r->msr.data = vlapic_get_tsc_deadline(&v->lapic);
-        check_timers(v);
+        fire_timers(v, xk_now_ns());
         break;
     default:
         r->msr.error = 1;
@@ -717,8 +733,6 @@ static void deliver_interrupts(struct vcpu *v)
     } else {
         r->request_interrupt_window = 1;
     }
-    if (r->request_interrupt_window)
-        host_timer_arm(v, min_deadline(next_deadline(v), xk_now_ns() + WINDOW_POLL_NS));
 }
 
 /* Handles one exit.  Returns false when the thread should re-check
@@ -794,7 +808,9 @@ static void *vcpu_thread(void *arg)
     sev.sigev_signo = SIG_KICK;
     sev._sigev_un._tid = v->tid;
     v->host_timer_ok = timer_create(CLOCK_MONOTONIC, &sev, &v->host_timer) == 0;
-    if (!v->host_timer_ok)
+    v->window_timer_ok = timer_create(CLOCK_MONOTONIC, &sev, &v->window_timer) == 0;
+    v->window_kick_ns = 0;
+    if (!v->host_timer_ok || !v->window_timer_ok)
         xk_log_errno(XK_LOG_WARN, "d%uv%u: timer_create", d->domid, v->id);
     sched_vcpu_start(v);
 
@@ -804,10 +820,12 @@ static void *vcpu_thread(void *arg)
                 break;
             continue;
         }
-        check_timers(v);
+        uint64_t now = xk_now_ns(), next = fire_timers(v, now);
         if (!sched_before_run(v))
             continue;             /* over its cap: it waited for the next period */
         deliver_interrupts(v);
+        host_timer_arm(v, next);
+        window_kick(v, now);
         atomic_store(&v->mode, VCPU_IN_GUEST);
         if (atomic_load(&v->work)) {
             atomic_store(&v->mode, VCPU_OUTSIDE);
@@ -834,6 +852,10 @@ static void *vcpu_thread(void *arg)
     if (v->host_timer_ok) {
         timer_delete(v->host_timer);
         v->host_timer_ok = false;
+    }
+    if (v->window_timer_ok) {
+        timer_delete(v->window_timer);
+        v->window_timer_ok = false;
     }
     sched_vcpu_stop(v);
     tls_run = NULL;

@@ -96,11 +96,16 @@ struct vcpu {
     struct vlapic lapic;
     timer_t host_timer;
     bool host_timer_ok;
+    timer_t window_timer;            /* kicks while an interrupt waits for a window */
+    bool window_timer_ok;
+    uint64_t window_kick_ns;         /* when window_timer fires */
     uint64_t timer_armed_ns;         /* deadline the host timer is set for */
     uint64_t halt_poll_ns;           /* current halt-polling window */
     timer_t cap_timer;               /* thread CPU-time timer: ends a slice */
     bool cap_timer_ok;
     uint64_t cap_last_cpu_ns;        /* thread CPU time last accounted */
+    uint64_t dbg_t_out, dbg_blk;
+    bool cap_accounting;             /* capped: its CPU time is counted */
     uint64_t exits;
     uint64_t hypercalls;
     uint64_t run_ns;                 /* time spent in KVM_RUN */
