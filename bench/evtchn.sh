@@ -4,6 +4,10 @@
 # evtchn.rtt_us is xen's blocking path: both guests wait with
 # SCHEDOP_poll on a masked port (lean=poll: the vCPU blocks in xen and the
 # peer's send wakes it), so the guests add only a dozen instructions.
+# Each side answers and waits in one multicall (EVTCHNOP_send, then
+# SCHEDOP_poll): one exit per half round trip, as the floor has.
+# evtchn.rtt_two_calls_us is the same with the two as separate
+# hypercalls (mc=0).
 # Its floor, as the issue defines it: two bare exit round trips (a
 # guest's port write to userspace and back) plus an eventfd ping-pong
 # between two host threads, unpinned as the vCPU threads are -- what the
@@ -40,6 +44,7 @@ pair() {
 get() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
 
 poll=$(pair lean=poll)
+poll2=$(pair lean=poll mc=0)
 spin=$(pair lean=spin)
 kit=$(pair)
 exit_us=$("$XK_BENCH_BUILDDIR/kvm-floor" exit 5000 | awk '{ print $2 }')
@@ -57,6 +62,7 @@ xk_stop_xen
 
 awk -v k="$(get tsc_khz "$poll")" \
     -v p="$(get rtt_median_cycles "$poll")" -v g="$(get shm_floor_cycles "$poll")" \
+    -v p2="$(get rtt_median_cycles "$poll2")" \
     -v s="$(get rtt_median_cycles "$spin")" -v gs="$(get shm_floor_cycles "$spin")" \
     -v kr="$(get rtt_median_cycles "$kit")" -v ks="$(get self_notify_cycles "$kit")" \
     -v e="$exit_us" -v f="$efd_us" -v d="$dom0" 'BEGIN {
@@ -64,6 +70,7 @@ awk -v k="$(get tsc_khz "$poll")" \
     rtt = p * us; floor = 2 * e + f; gfloor = g * us + f
     printf "evtchn.ratio %.2f x\n", rtt / floor
     printf "evtchn.rtt_us %.1f us\n", rtt
+    printf "evtchn.rtt_two_calls_us %.1f us\n", p2 * us
     printf "evtchn.floor_us %.1f us\n", floor
     printf "evtchn.floor_exit_us %.1f us\n", e
     printf "evtchn.floor_eventfd_us %.1f us\n", f

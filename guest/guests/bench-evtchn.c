@@ -12,7 +12,9 @@
  * xen's own path: both sides mask the port (no upcall) and wait for its
  * pending bit in shared info with SCHEDOP_poll (the vCPU blocks in xen
  * and is woken by the event) or by spinning on it, clear it and send, in
- * a dozen guest instructions.  Under nested KVM (PVM) every guest
+ * a dozen guest instructions.  With lean=poll each side sends and polls
+ * in one multicall (one exit per half round trip); mc=0 makes them two
+ * hypercalls.  Under nested KVM (PVM) every guest
  * kernel-mode instruction is emulated, so the kit's upcall path costs
  * more than xen's; lean= shows the two apart.  With lean= the server also
  * grants the client a page (gref=G in its ready line) and, after the
@@ -91,11 +93,15 @@ static inline int lean_wait_word(volatile uint64_t *w, uint64_t bit,
     return 0;
 }
 
+static volatile uint64_t *pending_word(unsigned int port)
+{
+    return (volatile uint64_t *)kit_shared_info->evtchn_pending + port / 64;
+}
+
 static int lean_wait(unsigned int port, uint64_t deadline)
 {
-    return lean_wait_word((volatile uint64_t *)kit_shared_info->evtchn_pending +
-                              port / 64,
-                          1ull << (port % 64), port, deadline);
+    return lean_wait_word(pending_word(port), 1ull << (port % 64), port,
+                          deadline);
 }
 
 /* The floor of the guest's own part, measured between the same two
@@ -137,6 +143,61 @@ static void floor_exit(unsigned int port)
                      : "=a"(ret), "+r"(a1), "+r"(a2)
                      : [stub] "r"(floor_stub)
                      : "memory");
+}
+
+/* lean=poll's answer-and-wait: a multicall of EVTCHNOP_send and
+ * SCHEDOP_poll, so that each side answers and blocks in one exit, as a
+ * guest that has nothing else to do until the answer would (mc=0: the
+ * two hypercalls one after the other).  Prepared once; xen writes the
+ * send's status into mc[0].result, read only when the poll came back
+ * empty. */
+static int use_mc = 1;
+static struct {
+    multicall_entry_t mc[2];
+    struct evtchn_send send;
+    struct sched_poll sp;
+    evtchn_port_t port;
+} mcs;
+
+static void mc_prepare(unsigned int port, uint64_t deadline)
+{
+    memset(&mcs, 0, sizeof(mcs));
+    mcs.send.port = port;
+    mcs.port = port;
+    mcs.sp.nr_ports = 1;
+    mcs.sp.timeout = deadline;
+    set_xen_guest_handle(mcs.sp.ports, &mcs.port);
+    mcs.mc[0].op = __HYPERVISOR_event_channel_op;
+    mcs.mc[0].args[0] = EVTCHNOP_send;
+    mcs.mc[0].args[1] = (uintptr_t)&mcs.send;
+    mcs.mc[1].op = __HYPERVISOR_sched_op;
+    mcs.mc[1].args[0] = SCHEDOP_poll;
+    mcs.mc[1].args[1] = (uintptr_t)&mcs.sp;
+}
+
+/* Sends on the prepared port and waits for its pending bit (then clears
+ * it): with use_mc, one multicall; the slow path only when the poll came
+ * back without the event.  -1 at the deadline, or when the send failed
+ * (its status in *rc). */
+static inline __attribute__((always_inline)) int
+mc_send_wait(volatile uint64_t *w, uint64_t bit, uint64_t deadline, long *rc)
+{
+    *rc = 0;
+    if (use_mc) {
+        HYPERVISOR_multicall(mcs.mc, 2);
+    } else {
+        *rc = HYPERVISOR_event_channel_op(EVTCHNOP_send, &mcs.send);
+        if (*rc)
+            return -1;
+    }
+    if (!(*w & bit)) {
+        if (use_mc && (*rc = (long)mcs.mc[0].result))
+            return -1;
+        if (lean_block(w, bit, mcs.port, deadline))
+            return -1;
+    }
+    __atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST);
+    return 0;
 }
 
 static int wait_event(unsigned int port, uint32_t *seen, uint64_t deadline)
@@ -220,17 +281,42 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
     }
     printf(P "server ready domid=%d peer=%u port=%d%s\n", kit_domid(), peer,
            port, gref);
-    for (i = 0; i < rounds + WARMUP; i++) {
-        if (wait_event((unsigned int)port, &seen, deadline)) {
-            printf(P "FAIL: server: no event %lu of %lu\n", i,
-                   rounds + WARMUP);
+    if (lean == LEAN_POLL) {
+        /* the first event, then answer-and-wait for each further one */
+        volatile uint64_t *w = pending_word((unsigned int)port);
+        uint64_t bit = 1ull << (port % 64);
+
+        mc_prepare((unsigned int)port, deadline);
+        if (lean_wait(port, deadline)) {
+            printf(P "FAIL: server: no first event\n");
             return 1;
         }
-        rc = kit_evtchn_send((unsigned int)port);
+        for (i = 1; i < rounds + WARMUP; i++) {
+            if (mc_send_wait(w, bit, deadline, &rc)) {
+                printf(P "FAIL: server: no event %lu of %lu (send: %ld)\n",
+                       i, rounds + WARMUP, rc);
+                return 1;
+            }
+        }
+        rc = kit_evtchn_send((unsigned int)port);   /* the last answer */
         if (rc) {
             printf(P "FAIL: server: EVTCHNOP_send: %ld (%s)\n", rc,
                    kit_errname(rc));
             return 1;
+        }
+    } else {
+        for (i = 0; i < rounds + WARMUP; i++) {
+            if (wait_event((unsigned int)port, &seen, deadline)) {
+                printf(P "FAIL: server: no event %lu of %lu\n", i,
+                       rounds + WARMUP);
+                return 1;
+            }
+            rc = kit_evtchn_send((unsigned int)port);
+            if (rc) {
+                printf(P "FAIL: server: EVTCHNOP_send: %ld (%s)\n", rc,
+                       kit_errname(rc));
+                return 1;
+            }
         }
     }
     if (sh && sh->hello == SHM_HELLO) {
@@ -280,23 +366,37 @@ static int measure(long (*send)(unsigned int), unsigned int on,
                    uint64_t *mn, uint64_t *mx)
 {
     uint32_t seen = kit_evtchn_count(wait_port);
+    int mc = lean == LEAN_POLL && on == wait_port;
+    volatile uint64_t *w = pending_word(wait_port);
+    uint64_t bit = 1ull << (wait_port % 64);
     uint64_t i;
 
     *mn = UINT64_MAX;
     *mx = 0;
+    if (mc)
+        mc_prepare(on, deadline);
     for (i = 0; i < n + WARMUP; i++) {
         uint64_t t0 = kit_rdtsc(), d;
-        long rc = send(on);
+        long rc;
 
-        if (rc) {
-            printf(P "FAIL: EVTCHNOP_send(%u): %ld (%s)\n", on, rc,
-                   kit_errname(rc));
-            return 1;
-        }
-        if (wait_event(wait_port, &seen, deadline)) {
-            printf(P "FAIL: no answer on port %u at round %lu\n", wait_port,
-                   i);
-            return 1;
+        if (mc) {
+            if (mc_send_wait(w, bit, deadline, &rc)) {
+                printf(P "FAIL: no answer on port %u at round %lu (send: %ld)\n",
+                       wait_port, i, rc);
+                return 1;
+            }
+        } else {
+            rc = send(on);
+            if (rc) {
+                printf(P "FAIL: EVTCHNOP_send(%u): %ld (%s)\n", on, rc,
+                       kit_errname(rc));
+                return 1;
+            }
+            if (wait_event(wait_port, &seen, deadline)) {
+                printf(P "FAIL: no answer on port %u at round %lu\n",
+                       wait_port, i);
+                return 1;
+            }
         }
         d = kit_rdtsc() - t0;
         if (i < WARMUP)
@@ -413,6 +513,9 @@ int guest_main(void)
             puts(P "FAIL: lean= takes poll, spin or off");
             return 1;
         }
+        uint64_t mc = 1;
+        kit_cmdline_u64("mc", &mc);
+        use_mc = mc != 0;
         if (lean && kit_evtchn_abi != KIT_EVTCHN_2L) {
             printf(P "lean=%s needs the 2-level ABI: using the kit's path\n",
                    lean_names[lean]);

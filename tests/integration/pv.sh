@@ -5,7 +5,7 @@
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 31
+xk_plan 32
 XK_PAIR="$XK_TOP_BUILDDIR/tests/xk-pair"
 
 xk_check "xen starts" xk_start_xen
@@ -62,6 +62,13 @@ echo "$out" | tail -n 4 | sed 's/^/# /'
 xk_check "evtchn-pingpong with FIFO event channels on both sides" test $rc -eq 0
 out=$(xk_launch -v 4 -c "evtchn_abi=fifo" "$GUESTS/smp" 2>&1); rc=$?
 xk_check "smp IPIs with FIFO event channels" test $rc -eq 0
+# A multicall whose second call blocks: each side sends and then polls
+# in one hypercall, the poll woken by the peer's answer.
+out=$("$XK_PAIR" -t 120 -S "lean=poll rounds=200" -C "lean=poll rounds=200" \
+      "$GUESTS/bench-evtchn" "$GUESTS/bench-evtchn" 2>&1); rc=$?
+echo "$out" | grep 'bench-evtchn: \(rounds\|FAIL\)' | sed 's/^/# /'
+xk_check "ping-pong through multicalls of EVTCHNOP_send and SCHEDOP_poll" \
+    grep -q 'bench-evtchn: rounds=200 .*lean=poll' <<<"$out"
 
 out=$("$XK_PAIR" -t 120 "$GUESTS/gnttab-share" "$GUESTS/gnttab-share" 2>&1); rc=$?
 echo "$out" | tail -n 6 | sed 's/^/# /'
