@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libxl_life.h"
@@ -141,6 +142,32 @@ static int validate(libxl_ctx *ctx, struct create *cr, struct xc_dom_image **pdo
     return 0;
 }
 
+/* The guest's wall clock: UTC, plus rtc_timeoffset, plus (localtime=1)
+ * the host's offset from UTC at creation. */
+static int set_clock(libxl_ctx *ctx, uint32_t domid, const libxl_domain_build_info *b)
+{
+    int64_t off = (int32_t)b->rtc_timeoffset;
+
+    if (libxl_defbool_val(b->localtime)) {
+        time_t now = time(NULL);
+        struct tm tm;
+
+        if (localtime_r(&now, &tm))
+            off += tm.tm_gmtoff;
+    }
+    if (!off)
+        return 0;
+    if (off < INT32_MIN || off > INT32_MAX) {
+        LOGD(ERROR, domid, "the clock offset %" PRId64 " s is out of range", off);
+        return ERROR_INVAL;
+    }
+    if (xc_domain_set_time_offset(libxl__xch(ctx), domid, (int32_t)off) < 0) {
+        LOGED(ERROR, domid, "cannot set the clock offset to %" PRId64 " s", off);
+        return ERROR_FAIL;
+    }
+    return 0;
+}
+
 static int make_domain(libxl_ctx *ctx, struct create *cr)
 {
     libxl_domain_build_info *b = &cr->c->b_info;
@@ -168,6 +195,8 @@ static int make_domain(libxl_ctx *ctx, struct create *cr)
     }
     if (libxl_domain_sched_params_set(ctx, domid, &b->sched_params))
         return ERROR_FAIL;     /* cpu_weight=, cap= */
+    if (set_clock(ctx, domid, b))
+        return ERROR_FAIL;     /* rtc_timeoffset=, localtime= */
     int cp = xc_evtchn_alloc_unbound(xch, domid, 0);
     int sp = xc_evtchn_alloc_unbound(xch, domid, 0);
     if (cp < 0 || sp < 0) {

@@ -43,6 +43,7 @@ static void build_info_setdefault(libxl_domain_build_info *b)
         b->sched_params.weight = LIBXL_DEFAULT_WEIGHT;
     if (b->sched_params.cap == LIBXL_DOMAIN_SCHED_PARAM_CAP_DEFAULT)
         b->sched_params.cap = 0;
+    libxl_defbool_setdefault(&b->localtime, false);
 }
 
 static void disk_setdefault(libxl_device_disk *d)

@@ -382,6 +382,19 @@ static void key_sched(struct build *bd, XLU_ConfigSetting *s)
     }
 }
 
+static void key_clock(struct build *bd, XLU_ConfigSetting *s)
+{
+    libxl_domain_build_info *b = &bd->c->b_info;
+    long n;
+
+    if (strcmp(s->name, "localtime") == 0) {
+        if (bounded(bd, s, 0, 1, &n))
+            libxl_defbool_set(&b->localtime, n != 0);
+    } else if (bounded(bd, s, INT32_MIN, INT32_MAX, &n)) {
+        b->rtc_timeoffset = (uint32_t)(int32_t)n;
+    }
+}
+
 static void key_serial(struct build *bd, XLU_ConfigSetting *s)
 {
     libxl_domain_build_info *b = &bd->c->b_info;
@@ -485,6 +498,8 @@ static const struct {
     { "cpu_weight", key_sched },
     { "cap", key_sched },
     { "serial", key_serial },
+    { "rtc_timeoffset", key_clock },
+    { "localtime", key_clock },
     { "disk", key_disk },
     { "vif", key_vif },
 };
@@ -498,12 +513,12 @@ static const char *const unsupported[] = {
     "device_model_stubdomain_override", "device_model_stubdomain_seclabel",
     "device_model_user", "device_model_version", "device_tree", "dm_restrict",
     "driver_domain", "dtdev", "e820_host", "firmware", "gfx_passthru", "gic_version", "hap",
-    "hdtype", "hpet", "init_seclabel", "iomem", "ioports", "irqs", "keymap", "localtime",
+    "hdtype", "hpet", "init_seclabel", "iomem", "ioports", "irqs", "keymap",
     "max_grant_version", "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed",
     "nestedhvm", "nographic", "nomigrate", "nx", "on_soft_reset", "oos", "opengl", "p9",
     "pae", "passthrough", "pci", "pci_msitranslate", "pci_permissive", "pci_power_mgmt",
     "pci_seize", "pool", "pvcalls", "pvh", "pvshim", "pvshim_cmdline", "pvshim_extra",
-    "pvshim_path", "rdm", "rdm_mem_boundary", "rtc_timeoffset", "sdl", "seclabel",
+    "pvshim_path", "rdm", "rdm_mem_boundary", "sdl", "seclabel",
     "shadow_memory", "smbios_firmware", "soundhw", "spice", "spice_clipboard_sharing",
     "spice_image_compression", "spice_streaming_video", "spiceagent_mouse",
     "spicedisable_ticketing", "spicehost", "spicepasswd", "spiceport", "spicetls_port",

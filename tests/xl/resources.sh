@@ -9,7 +9,7 @@
 . "$XK_TESTS_SRCDIR/xl/lib-xl.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 30
+xk_plan 32
 
 xk_check "xen, xenstored and xenconsoled start" xl_start_stack
 mem() { xl list "$1" | awk 'NR == 2 { print $3 }'; }
@@ -91,6 +91,27 @@ xk_check "sched-credit2 lists every domain under Pool-0" \
 xl sched-credit2 -d busy -c 250 2>/dev/null; rc=$?
 xk_check "a cap above 100 x vCPUs is refused" test $rc -ne 0
 xl destroy busy
+
+# ---- the guest's clock: rtc_timeoffset= and localtime= ------------------------------
+# gettimeofday prints its wall clock right after reading it; a domain's
+# line is "(dN) gettimeofday: tv_sec=S ...".
+guest_sec() { xl dmesg 2>/dev/null | sed -n "s/.*(d$1) gettimeofday: tv_sec=\([0-9]*\).*/\1/p" | tail -1; }
+# clock_check NAME OFFSET [KEY=VALUE...]: the guest's clock is the host's + OFFSET (+-2 s)
+clock_check() {
+    local name=$1 off=$2 d g h
+    shift 2
+    xl create -q "$(xl_cfg "$name" gettimeofday)" "$@" 2>/dev/null || return 1
+    d=$(xl_domid "$name") || return 1
+    xk_wait_for 30 eval '[ -n "$(guest_sec '"$d"')" ]' || return 1
+    h=$(date +%s); g=$(guest_sec "$d")
+    xk_diag "$name: guest $g, host $h, expected offset $off"
+    [ $(( g - h - off )) -le 2 ] && [ $(( h + off - g )) -le 2 ]
+}
+xk_check "rtc_timeoffset=-3600: the guest's wall clock is an hour behind" \
+    clock_check clock1 -3600 rtc_timeoffset=-3600 'on_poweroff = "preserve"'
+xk_check "localtime=1 (host TZ two hours east of UTC) plus rtc_timeoffset=-3600: an hour ahead" \
+    eval 'TZ=XKT-2 clock_check clock2 3600 rtc_timeoffset=-3600 localtime=1 "on_poweroff = \"preserve\""'
+xl destroy clock1 2>/dev/null; xl destroy clock2 2>/dev/null
 
 # ---- sysrq -----------------------------------------------------------------------
 xk_check "sysrq: control/sysrq reaches the guest" \
