@@ -76,24 +76,6 @@ static void flat_seg(struct kvm_segment *s, uint16_t sel, uint8_t type, bool cod
     s->g = 1;
 }
 
-static void seg_from_ar(struct kvm_segment *s, uint16_t sel, uint32_t base, uint32_t limit,
-                        uint16_t ar)
-{
-    memset(s, 0, sizeof(*s));
-    s->selector = sel;
-    s->base = base;
-    s->limit = limit;
-    s->type = ar & 0xf;
-    s->s = (ar >> 4) & 1;
-    s->dpl = (ar >> 5) & 3;
-    s->present = (ar >> 7) & 1;
-    s->avl = (ar >> 8) & 1;
-    s->l = (ar >> 9) & 1;
-    s->db = (ar >> 10) & 1;
-    s->g = (ar >> 11) & 1;
-    s->unusable = !s->present;
-}
-
 /* Loads a vcpu_hvm_context into a stopped vCPU (Xen's rules). */
 static int set_hvm_context(struct vcpu *t, const struct vcpu_hvm_context *c)
 {
@@ -119,13 +101,13 @@ static int set_hvm_context(struct vcpu *t, const struct vcpu_hvm_context *c)
         s.efer = x->efer;
         if ((s.efer & EFER_LME) && (s.cr0 & CR0_PG))
             s.efer |= EFER_LMA;
-        seg_from_ar(&s.cs, 0x08, x->cs_base, x->cs_limit, x->cs_ar);
-        seg_from_ar(&s.ds, 0x10, x->ds_base, x->ds_limit, x->ds_ar);
-        seg_from_ar(&s.ss, 0x10, x->ss_base, x->ss_limit, x->ss_ar);
-        seg_from_ar(&s.es, 0x10, x->es_base, x->es_limit, x->es_ar);
+        vcpu_seg_from_ar(&s.cs, 0x08, x->cs_base, x->cs_limit, x->cs_ar);
+        vcpu_seg_from_ar(&s.ds, 0x10, x->ds_base, x->ds_limit, x->ds_ar);
+        vcpu_seg_from_ar(&s.ss, 0x10, x->ss_base, x->ss_limit, x->ss_ar);
+        vcpu_seg_from_ar(&s.es, 0x10, x->es_base, x->es_limit, x->es_ar);
         s.fs = s.ds;
         s.gs = s.ds;
-        seg_from_ar(&s.tr, 0x18, x->tr_base, x->tr_limit, x->tr_ar ? x->tr_ar : 0x8b);
+        vcpu_seg_from_ar(&s.tr, 0x18, x->tr_base, x->tr_limit, x->tr_ar ? x->tr_ar : 0x8b);
         if (!s.tr.present) {
             s.tr.present = 1;
             s.tr.unusable = 0;

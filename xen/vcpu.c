@@ -926,8 +926,8 @@ int vcpu_start_thread(struct vcpu *v)
 
 /* ---- HVM context (struct hvm_hw_cpu) ----------------------------------- */
 
-static void seg_from_hw(struct kvm_segment *s, uint32_t sel, uint32_t limit, uint64_t base,
-                        uint32_t ar)
+void vcpu_seg_from_ar(struct kvm_segment *s, uint32_t sel, uint64_t base, uint32_t limit,
+                      uint32_t ar)
 {
     memset(s, 0, sizeof(*s));
     s->selector = (uint16_t)sel;
@@ -981,14 +981,14 @@ int vcpu_set_hvm_context(struct vcpu *v, const void *buf)
 
     if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
         return -errno;
-    seg_from_hw(&s.cs, c->cs_sel, c->cs_limit, c->cs_base, c->cs_arbytes);
-    seg_from_hw(&s.ds, c->ds_sel, c->ds_limit, c->ds_base, c->ds_arbytes);
-    seg_from_hw(&s.es, c->es_sel, c->es_limit, c->es_base, c->es_arbytes);
-    seg_from_hw(&s.fs, c->fs_sel, c->fs_limit, c->fs_base, c->fs_arbytes);
-    seg_from_hw(&s.gs, c->gs_sel, c->gs_limit, c->gs_base, c->gs_arbytes);
-    seg_from_hw(&s.ss, c->ss_sel, c->ss_limit, c->ss_base, c->ss_arbytes);
-    seg_from_hw(&s.tr, c->tr_sel, c->tr_limit, c->tr_base, c->tr_arbytes);
-    seg_from_hw(&s.ldt, c->ldtr_sel, c->ldtr_limit, c->ldtr_base, c->ldtr_arbytes);
+    vcpu_seg_from_ar(&s.cs, c->cs_sel, c->cs_base, c->cs_limit, c->cs_arbytes);
+    vcpu_seg_from_ar(&s.ds, c->ds_sel, c->ds_base, c->ds_limit, c->ds_arbytes);
+    vcpu_seg_from_ar(&s.es, c->es_sel, c->es_base, c->es_limit, c->es_arbytes);
+    vcpu_seg_from_ar(&s.fs, c->fs_sel, c->fs_base, c->fs_limit, c->fs_arbytes);
+    vcpu_seg_from_ar(&s.gs, c->gs_sel, c->gs_base, c->gs_limit, c->gs_arbytes);
+    vcpu_seg_from_ar(&s.ss, c->ss_sel, c->ss_base, c->ss_limit, c->ss_arbytes);
+    vcpu_seg_from_ar(&s.tr, c->tr_sel, c->tr_base, c->tr_limit, c->tr_arbytes);
+    vcpu_seg_from_ar(&s.ldt, c->ldtr_sel, c->ldtr_base, c->ldtr_limit, c->ldtr_arbytes);
     /* KVM wants TR and LDTR usable (an unusable LDT is type 2, present 0). */
     if (!s.tr.present) {
         s.tr.present = 1; s.tr.type = 0xb; s.tr.unusable = 0;

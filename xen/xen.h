@@ -365,6 +365,10 @@ int vcpu_block(struct vcpu *v, uint64_t deadline_ns);
  * be delivered, or the deadline passes). */
 int vcpu_poll(struct vcpu *v, const uint32_t *ports, unsigned int nr, uint64_t deadline_ns);
 int vcpu_set_hvm_context(struct vcpu *v, const void *hw_cpu /* struct hvm_hw_cpu */);
+/* A segment from the access rights of Xen's HVM contexts (type, S, DPL, P,
+ * AVL, L, D/B, G in bits 0..11); not present means unusable. */
+void vcpu_seg_from_ar(struct kvm_segment *s, uint32_t sel, uint64_t base, uint32_t limit,
+                      uint32_t ar);
 int vcpu_get_hvm_context(struct vcpu *v, void *hw_cpu /* struct hvm_hw_cpu */);
 void vcpu_dump_regs(struct vcpu *v, const char *why);
 void vcpu_signals_init(void);
