@@ -333,10 +333,8 @@ static void close_locked(struct evtchn_dom *ed, uint32_t port)
     memset(p, 0, sizeof(*p));
 }
 
-void evtchn_dom_destroy(struct evtchn_dom *ed)
+static void close_all_locked(struct evtchn_dom *ed)
 {
-    pthread_mutex_lock(&evtchn_lock);
-    ed->dying = true;
     for (unsigned b = 0; b < EVTCHN_MAX_BUCKETS; b++) {
         if (!ed->bucket[b])
             continue;
@@ -346,6 +344,13 @@ void evtchn_dom_destroy(struct evtchn_dom *ed)
                 close_locked(ed, port);
         }
     }
+}
+
+void evtchn_dom_destroy(struct evtchn_dom *ed)
+{
+    pthread_mutex_lock(&evtchn_lock);
+    ed->dying = true;
+    close_all_locked(ed);
     for (unsigned b = 0; b < EVTCHN_MAX_BUCKETS; b++) {
         free(ed->bucket[b]);
         ed->bucket[b] = NULL;
@@ -624,15 +629,7 @@ int evtchn_unmask(struct evtchn_dom *ed, uint32_t port)
 int evtchn_reset(struct evtchn_dom *ed)
 {
     pthread_mutex_lock(&evtchn_lock);
-    for (unsigned b = 0; b < EVTCHN_MAX_BUCKETS; b++) {
-        if (!ed->bucket[b])
-            continue;
-        for (unsigned i = 0; i < EVTCHN_BUCKET; i++) {
-            uint32_t port = b * EVTCHN_BUCKET + i;
-            if (port_valid(ed, port))
-                close_locked(ed, port);
-        }
-    }
+    close_all_locked(ed);
     ed->fifo = false;
     free(ed->fifo_vcpu);
     ed->fifo_vcpu = NULL;
