@@ -210,6 +210,17 @@ static long evtchn_bind_interdomain_op(struct vcpu *v, struct evtchn_bind_interd
     return rc;
 }
 
+/* Answers a call that opened a port.  A guest that cannot take the answer
+ * never learns the port, so it is closed again. */
+static long port_reply(struct vcpu *v, uint64_t arg, const void *ans, size_t len, uint32_t port)
+{
+    if (copy_to_guest(v, arg, ans, len) < 0) {
+        evtchn_close(&v->domain->ev, port);
+        return -EFAULT;
+    }
+    return 0;
+}
+
 long do_event_channel_op(struct vcpu *v, struct hcall *h)
 {
     struct domain *d = v->domain;
@@ -222,20 +233,15 @@ long do_event_channel_op(struct vcpu *v, struct hcall *h)
     switch (cmd) {
     case EVTCHNOP_alloc_unbound: {
         struct evtchn_alloc_unbound a;
-        uint32_t port;
         COPY_IN(a);
         rc = self_only(v, a.dom);
         if (rc)
             return rc;
         rc = evtchn_alloc_unbound(&d->ev, a.remote_dom == DOMID_SELF ? d->domid : a.remote_dom,
-                                  &port);
+                                  &a.port);
         if (rc)
             return rc;
-        a.port = port;
-        rc = COPY_OUT(a);
-        if (rc)
-            evtchn_close(&d->ev, port);
-        return rc;
+        return port_reply(v, arg, &a, sizeof(a), a.port);
     }
     case EVTCHNOP_bind_interdomain: {
         struct evtchn_bind_interdomain b;
@@ -243,36 +249,23 @@ long do_event_channel_op(struct vcpu *v, struct hcall *h)
         rc = evtchn_bind_interdomain_op(v, &b);
         if (rc)
             return rc;
-        rc = COPY_OUT(b);
-        if (rc)
-            evtchn_close(&d->ev, b.local_port);
-        return rc;
+        return port_reply(v, arg, &b, sizeof(b), b.local_port);
     }
     case EVTCHNOP_bind_virq: {
         struct evtchn_bind_virq b;
-        uint32_t port;
         COPY_IN(b);
-        rc = evtchn_bind_virq(&d->ev, b.virq, b.vcpu, &port);
+        rc = evtchn_bind_virq(&d->ev, b.virq, b.vcpu, &b.port);
         if (rc)
             return rc;
-        b.port = port;
-        rc = COPY_OUT(b);
-        if (rc)
-            evtchn_close(&d->ev, port);
-        return rc;
+        return port_reply(v, arg, &b, sizeof(b), b.port);
     }
     case EVTCHNOP_bind_ipi: {
         struct evtchn_bind_ipi b;
-        uint32_t port;
         COPY_IN(b);
-        rc = evtchn_bind_ipi(&d->ev, b.vcpu, &port);
+        rc = evtchn_bind_ipi(&d->ev, b.vcpu, &b.port);
         if (rc)
             return rc;
-        b.port = port;
-        rc = COPY_OUT(b);
-        if (rc)
-            evtchn_close(&d->ev, port);
-        return rc;
+        return port_reply(v, arg, &b, sizeof(b), b.port);
     }
     case EVTCHNOP_bind_pirq:
         return -ENOSYS;           /* no physical IRQs: PVH has none */
