@@ -139,6 +139,18 @@ static bool guest_flush_locked(struct domain *d, char *logbuf, size_t logmax, si
     return true;
 }
 
+/* After console_lock is dropped: logs the lines guest_flush_locked()
+ * gathered and, when any were emitted, wakes the ring's readers. */
+static void guest_flushed(const char *logbuf, size_t loglen, bool any)
+{
+    if (loglen)
+        xk_log(XK_LOG_INFO, "%.*s", (int)(loglen - 1), logbuf);
+    if (any) {
+        hv_notify();
+        event_con_ring();
+    }
+}
+
 static bool take_tokens_locked(struct console_buf *c, size_t n)
 {
     uint64_t now = xk_now_ns();
@@ -188,12 +200,7 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
             any |= guest_flush_locked(d, logbuf, sizeof(logbuf), &loglen);
     }
     pthread_mutex_unlock(&console_lock);
-    if (loglen)
-        xk_log(XK_LOG_INFO, "%.*s", (int)(loglen - 1), logbuf);
-    if (any) {
-        hv_notify();
-        event_con_ring();
-    }
+    guest_flushed(logbuf, loglen, any);
 }
 
 void console_guest_flush(struct domain *d)
@@ -205,12 +212,7 @@ void console_guest_flush(struct domain *d)
     pthread_mutex_lock(&console_lock);
     any = guest_flush_locked(d, logbuf, sizeof(logbuf), &loglen);
     pthread_mutex_unlock(&console_lock);
-    if (loglen)
-        xk_log(XK_LOG_INFO, "%.*s", (int)(loglen - 1), logbuf);
-    if (any) {
-        hv_notify();
-        event_con_ring();
-    }
+    guest_flushed(logbuf, loglen, any);
 }
 
 uint32_t console_read(char *buf, uint32_t max, int clear, int incremental, uint32_t *index)
