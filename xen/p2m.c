@@ -236,7 +236,10 @@ int p2m_clear(struct p2m *p, uint64_t gfn, uint64_t nr, uint64_t *removed_ram)
     return rc;
 }
 
-int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *off, uint64_t *run, uint32_t *type)
+/* Both lookups: *addr gets gfn's page as an offset in the memory file,
+ * or as xen's address of it when want_hva. */
+static int lookup(struct p2m *p, uint64_t gfn, bool want_hva, uint64_t *addr, uint64_t *run,
+                  uint32_t *type)
 {
     int rc = -ENOENT;
 
@@ -244,8 +247,8 @@ int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *off, uint64_t *run, uint32
     size_t i = find_first(p, gfn);
     if (i < p->n && p->ext[i].gfn <= gfn) {
         const struct p2m_ext *e = &p->ext[i];
-        if (off)
-            *off = e->off + ((gfn - e->gfn) << 12);
+        if (addr)
+            *addr = (want_hva ? e->hva : e->off) + ((gfn - e->gfn) << 12);
         if (run)
             *run = e->gfn + e->nr - gfn;
         if (type)
@@ -256,24 +259,14 @@ int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *off, uint64_t *run, uint32
     return rc;
 }
 
+int p2m_lookup(struct p2m *p, uint64_t gfn, uint64_t *off, uint64_t *run, uint32_t *type)
+{
+    return lookup(p, gfn, false, off, run, type);
+}
+
 int p2m_lookup_hva(struct p2m *p, uint64_t gfn, uint64_t *hva, uint64_t *run, uint32_t *type)
 {
-    int rc = -ENOENT;
-
-    pthread_rwlock_rdlock(&p->lock);
-    size_t i = find_first(p, gfn);
-    if (i < p->n && p->ext[i].gfn <= gfn) {
-        const struct p2m_ext *e = &p->ext[i];
-        if (hva)
-            *hva = e->hva + ((gfn - e->gfn) << 12);
-        if (run)
-            *run = e->gfn + e->nr - gfn;
-        if (type)
-            *type = e->type;
-        rc = 0;
-    }
-    pthread_rwlock_unlock(&p->lock);
-    return rc;
+    return lookup(p, gfn, true, hva, run, type);
 }
 
 bool p2m_range_free(struct p2m *p, uint64_t gfn, uint64_t nr)
