@@ -197,6 +197,8 @@ int xc_sched_id(xc_interface *xch, int *sched_id)
     return 0;
 }
 
+/* Puts weight and cap to the domain's scheduler, or gets them (on success
+ * only).  Credit and credit2 parameters have the same layout. */
 static int sched_op(xc_interface *xch, uint32_t domid, uint32_t sched, uint32_t cmd,
                     uint16_t *weight, uint16_t *cap)
 {
@@ -207,49 +209,45 @@ static int sched_op(xc_interface *xch, uint32_t domid, uint32_t sched, uint32_t 
     dc.domain = (domid_t)domid;
     dc.u.scheduler_op.sched_id = sched;
     dc.u.scheduler_op.cmd = cmd;
-    dc.u.scheduler_op.u.credit2.weight = *weight;
-    dc.u.scheduler_op.u.credit2.cap = *cap;
+    if (cmd == XEN_DOMCTL_SCHEDOP_putinfo) {
+        dc.u.scheduler_op.u.credit2.weight = *weight;
+        dc.u.scheduler_op.u.credit2.cap = *cap;
+    }
     if (xc_domctl(xch, &dc, NULL, 0, NULL, 0, NULL) < 0)
         return -1;
-    *weight = dc.u.scheduler_op.u.credit2.weight;
-    *cap = dc.u.scheduler_op.u.credit2.cap;
+    if (cmd == XEN_DOMCTL_SCHEDOP_getinfo) {
+        *weight = dc.u.scheduler_op.u.credit2.weight;
+        *cap = dc.u.scheduler_op.u.credit2.cap;
+    }
     return 0;
 }
 
 int xc_sched_credit2_domain_set(xc_interface *xch, uint32_t domid,
                                 struct xen_domctl_sched_credit2 *sdom)
 {
-    uint16_t w = sdom->weight, c = sdom->cap;
-    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_putinfo, &w, &c);
+    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_putinfo,
+                    &sdom->weight, &sdom->cap);
 }
 
 int xc_sched_credit2_domain_get(xc_interface *xch, uint32_t domid,
                                 struct xen_domctl_sched_credit2 *sdom)
 {
-    uint16_t w = 0, c = 0;
-    if (sched_op(xch, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c) < 0)
-        return -1;
-    sdom->weight = w;
-    sdom->cap = c;
-    return 0;
+    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT2, XEN_DOMCTL_SCHEDOP_getinfo,
+                    &sdom->weight, &sdom->cap);
 }
 
 int xc_sched_credit_domain_set(xc_interface *xch, uint32_t domid,
                                struct xen_domctl_sched_credit *sdom)
 {
-    uint16_t w = sdom->weight, c = sdom->cap;
-    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo, &w, &c);
+    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_putinfo,
+                    &sdom->weight, &sdom->cap);
 }
 
 int xc_sched_credit_domain_get(xc_interface *xch, uint32_t domid,
                                struct xen_domctl_sched_credit *sdom)
 {
-    uint16_t w = 0, c = 0;
-    if (sched_op(xch, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, &w, &c) < 0)
-        return -1;
-    sdom->weight = w;
-    sdom->cap = c;
-    return 0;
+    return sched_op(xch, domid, XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo,
+                    &sdom->weight, &sdom->cap);
 }
 
 /* ---- memory -------------------------------------------------------------- */
