@@ -70,21 +70,25 @@ static void trace_msg(struct xsd_store *s, const char *dir, const struct xsd_con
               len > n ? "..." : "");
 }
 
+static void reply_error(struct xsd_req *r, int err)
+{
+    const char *e = xsd_errno_name(err);
+
+    xsd_conn_queue(r->conn, XS_ERROR, r->hdr->req_id, r->hdr->tx_id, e, strlen(e) + 1);
+    if (r->store->trace_on)
+        trace_msg(r->store, "OUT", r->conn, r->hdr, XS_ERROR, e, strlen(e) + 1);
+    r->replied = true;
+}
+
 void xsd_reply(struct xsd_req *r, const void *data, size_t len)
 {
     if (len > XENSTORE_PAYLOAD_MAX) {
-        const char *e = xsd_errno_name(E2BIG);
-
-        data = e;
-        len = strlen(e) + 1;
-        xsd_conn_queue(r->conn, XS_ERROR, r->hdr->req_id, r->hdr->tx_id, data, len);
-        if (r->store->trace_on)
-            trace_msg(r->store, "OUT", r->conn, r->hdr, XS_ERROR, data, len);
-    } else {
-        xsd_conn_queue(r->conn, r->hdr->type, r->hdr->req_id, r->hdr->tx_id, data, len);
-        if (r->store->trace_on)
-            trace_msg(r->store, "OUT", r->conn, r->hdr, r->hdr->type, data, len);
+        reply_error(r, E2BIG);
+        return;
     }
+    xsd_conn_queue(r->conn, r->hdr->type, r->hdr->req_id, r->hdr->tx_id, data, len);
+    if (r->store->trace_on)
+        trace_msg(r->store, "OUT", r->conn, r->hdr, r->hdr->type, data, len);
     r->replied = true;
 }
 
@@ -96,16 +100,6 @@ void xsd_reply_ok(struct xsd_req *r)
 void xsd_reply_str(struct xsd_req *r, const char *s)
 {
     xsd_reply(r, s, strlen(s) + 1);
-}
-
-static void reply_error(struct xsd_req *r, int err)
-{
-    const char *e = xsd_errno_name(err);
-
-    xsd_conn_queue(r->conn, XS_ERROR, r->hdr->req_id, r->hdr->tx_id, e, strlen(e) + 1);
-    if (r->store->trace_on)
-        trace_msg(r->store, "OUT", r->conn, r->hdr, XS_ERROR, e, strlen(e) + 1);
-    r->replied = true;
 }
 
 /* ------------------------------------------------------------------ */
