@@ -554,17 +554,21 @@ static bool parse_domid(const char *s, uint32_t *domid)
     return true;
 }
 
-static int do_read(struct xsd_req *r)
+/* The node named by the request's path argument, for reading; NULL with
+ * *err as canon() and get_node() say. */
+static const struct xsd_node *readable_arg(struct xsd_req *r, int *err)
 {
     struct ctx x = req_ctx(r);
-    const char *path;
-    const struct xsd_node *n;
-    int err;
+    const char *path = canon(&x, r->argv[0], false, NULL, err);
 
-    path = canon(&x, r->argv[0], false, NULL, &err);
-    if (!path)
-        return err;
-    n = get_node(&x, path, XSD_PERM_READ, &err);
+    return path ? get_node(&x, path, XSD_PERM_READ, err) : NULL;
+}
+
+static int do_read(struct xsd_req *r)
+{
+    int err;
+    const struct xsd_node *n = readable_arg(r, &err);
+
     if (!n)
         return err;
     xsd_reply(r, n->value, n->vlen);
@@ -573,16 +577,10 @@ static int do_read(struct xsd_req *r)
 
 static int do_directory(struct xsd_req *r)
 {
-    struct ctx x = req_ctx(r);
-    const char *path;
-    const struct xsd_node *n;
-    char *buf, *p;
     int err;
+    const struct xsd_node *n = readable_arg(r, &err);
+    char *buf, *p;
 
-    path = canon(&x, r->argv[0], false, NULL, &err);
-    if (!path)
-        return err;
-    n = get_node(&x, path, XSD_PERM_READ, &err);
     if (!n)
         return err;
     if (n->childlen > XENSTORE_PAYLOAD_MAX)
@@ -598,19 +596,13 @@ static int do_directory(struct xsd_req *r)
 
 static int do_directory_part(struct xsd_req *r)
 {
-    struct ctx x = req_ctx(r);
-    const char *path;
-    const struct xsd_node *n;
+    int err;
+    const struct xsd_node *n = readable_arg(r, &err);
     unsigned long off = 0;
     char gen[24], *buf;
     size_t genlen, len = 0, maxlen, done = 0;
     uint32_t i;
-    int err;
 
-    path = canon(&x, r->argv[0], false, NULL, &err);
-    if (!path)
-        return err;
-    n = get_node(&x, path, XSD_PERM_READ, &err);
     if (!n)
         return err;
     /* The offset is read like atoi(), as C xenstored does. */
@@ -697,37 +689,33 @@ static int do_get_perms(struct xsd_req *r)
     return 0;
 }
 
-static int do_write(struct xsd_req *r)
+/* WRITE and MKDIR: write_value() at the request's path argument. */
+static int write_arg(struct xsd_req *r, const char *value, size_t vlen, bool mkdir_only)
 {
     struct ctx x = req_ctx(r);
     const char *path;
-    size_t off = strlen(r->argv[0]) + 1;
     int err;
 
     path = canon(&x, r->argv[0], false, NULL, &err);
     if (!path)
         return err;
-    err = write_value(&x, path, r->payload + off, r->len - off, false);
+    err = write_value(&x, path, value, vlen, mkdir_only);
     if (err)
         return err;
     xsd_reply_ok(r);
     return 0;
 }
 
+static int do_write(struct xsd_req *r)
+{
+    size_t off = strlen(r->argv[0]) + 1;
+
+    return write_arg(r, r->payload + off, r->len - off, false);
+}
+
 static int do_mkdir(struct xsd_req *r)
 {
-    struct ctx x = req_ctx(r);
-    const char *path;
-    int err;
-
-    path = canon(&x, r->argv[0], false, NULL, &err);
-    if (!path)
-        return err;
-    err = write_value(&x, path, NULL, 0, true);
-    if (err)
-        return err;
-    xsd_reply_ok(r);
-    return 0;
+    return write_arg(r, NULL, 0, true);
 }
 
 static int do_rm(struct xsd_req *r)
