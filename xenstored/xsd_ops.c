@@ -648,11 +648,24 @@ static int do_directory_part(struct xsd_req *r)
     return 0;
 }
 
-static struct xsd_special *find_special(struct xsd_store *s, const char *path)
+/* Finds the special path `path` ("@...") for an access needing `perm`
+ * (all bits), as get_node() finds a node.  NULL with *err: ENOENT if there
+ * is no such path, EACCES if the caller lacks the access. */
+static struct xsd_special *get_special(const struct ctx *x, const char *path, uint32_t perm,
+                                       int *err)
 {
-    for (unsigned i = 0; i < G_N_ELEMENTS(s->special); i++)
-        if (strcmp(s->special[i].path, path) == 0)
-            return &s->special[i];
+    for (unsigned i = 0; i < G_N_ELEMENTS(x->s->special); i++) {
+        struct xsd_special *sp = &x->s->special[i];
+
+        if (strcmp(sp->path, path) != 0)
+            continue;
+        if ((perms_of(x, sp->perms) & perm) != perm) {
+            *err = EACCES;
+            return NULL;
+        }
+        return sp;
+    }
+    *err = ENOENT;
     return NULL;
 }
 
@@ -669,12 +682,10 @@ static int do_get_perms(struct xsd_req *r)
     if (!path)
         return err;
     if (path[0] == '@') {
-        const struct xsd_special *sp = find_special(r->store, path);
+        const struct xsd_special *sp = get_special(&x, path, XSD_PERM_READ, &err);
 
         if (!sp)
-            return ENOENT;
-        if (!(perms_of(&x, sp->perms) & XSD_PERM_READ))
-            return EACCES;
+            return err;
         perms = sp->perms;
     } else {
         const struct xsd_node *n = get_node(&x, path, XSD_PERM_READ, &err);
@@ -775,17 +786,12 @@ static int do_set_perms(struct xsd_req *r)
         return err;
     }
     if (path[0] == '@') {
-        struct xsd_special *sp = find_special(r->store, path);
+        struct xsd_special *sp = get_special(&x, path, XSD_PERM_WRITE | XSD_PERM_OWNER, &err);
 
-        err = 0;
-        if (!sp)
-            err = ENOENT;
-        else if ((perms_of(&x, sp->perms) & (XSD_PERM_WRITE | XSD_PERM_OWNER)) !=
-                 (XSD_PERM_WRITE | XSD_PERM_OWNER))
-            err = EACCES;
-        else {
+        if (sp) {
             xsd_perms_unref(sp->perms);
             sp->perms = xsd_perms_ref(perms);
+            err = 0;
         }
     } else {
         err = set_perms(&x, path, perms);
