@@ -287,6 +287,16 @@ static const struct xsd_node *get_node(const struct ctx *x, const char *path, ui
 /* ------------------------------------------------------------------ */
 /* Tree changes, shared by the requests and by xenstored itself. */
 
+/* A copy of p with `owner` as its owner. */
+static struct xsd_perms *perms_with_owner(const struct xsd_perms *p, uint32_t owner)
+{
+    struct xsd_perms *q = xsd_perms_new(p->num);
+
+    memcpy(q->p, p->p, p->num * sizeof(q->p[0]));
+    q->p[0].id = owner;
+    return q;
+}
+
 static int write_value(const struct ctx *x, const char *path, const char *value, size_t vlen,
                        bool mkdir_only)
 {
@@ -332,13 +342,10 @@ static int write_value(const struct ctx *x, const char *path, const char *value,
     anc = xsd_tree_walk(*rootp, path, &matched);
     for (size_t l = len; l > matched; l = xsd_path_parent_len(path, l))
         levels++;
-    if (is_privileged(x) || anc->perms->p[0].id == caller_domid(x)) {
+    if (is_privileged(x) || anc->perms->p[0].id == caller_domid(x))
         perms = xsd_perms_ref(anc->perms);
-    } else {
-        perms = xsd_perms_new(anc->perms->num);
-        memcpy(perms->p, anc->perms->p, anc->perms->num * sizeof(perms->p[0]));
-        perms->p[0].id = caller_domid(x);
-    }
+    else
+        perms = perms_with_owner(anc->perms, caller_domid(x));
     owner = perms->p[0].id;
     {
         /* The first new node's name grows the ancestor. */
@@ -1205,10 +1212,8 @@ void xsd_store_release_domain(struct xsd_store *s, uint32_t domid)
 
         if (s->keep_orphans) {
             const struct xsd_node *n = xsd_tree_lookup(s->root, path);
-            struct xsd_perms *p = xsd_perms_new(n->perms->num);
+            struct xsd_perms *p = perms_with_owner(n->perms, 0);
 
-            memcpy(p->p, n->perms->p, n->perms->num * sizeof(p->p[0]));
-            p->p[0].id = 0;
             set_perms(&x, path, p);
             xsd_perms_unref(p);
         } else if (xsd_tree_lookup(s->root, path)) {
