@@ -102,18 +102,24 @@ static int open_log(const char *file)
     return fd;
 }
 
+/* With --log guest|all, opens a console's log (-1 otherwise). */
+static int open_guest_log(const struct console *c)
+{
+    char file[160];
+
+    if (!g.log_guest)
+        return -1;
+    snprintf(file, sizeof(file), "guest-%s.log", c->name);
+    return open_log(file);
+}
+
 static void reopen_logs(void)
 {
     for (unsigned i = 0; i < g.nr; i++) {
         struct console *c = g.con[i];
-        char file[160];
         if (c->log_fd >= 0)
             close(c->log_fd);
-        c->log_fd = -1;
-        if (g.log_guest) {
-            snprintf(file, sizeof(file), "guest-%s.log", c->name);
-            c->log_fd = open_log(file);
-        }
+        c->log_fd = open_guest_log(c);
     }
     if (g.hv_log_fd >= 0)
         close(g.hv_log_fd);
@@ -271,15 +277,24 @@ static void serial_route_line(const char *line, size_t len)
     }
 }
 
+/* The hypervisor console's output after *index, as much as fits in buf
+ * (moving *index on); 0 when there is no more. */
+static unsigned int hv_ring_read(char *buf, unsigned int size, uint32_t *index)
+{
+    unsigned int n = size;
+
+    if (xc_readconsolering(g.xch, buf, &n, 0, 1, index) < 0)
+        return 0;
+    return n;
+}
+
 /* New hypervisor console output, for the serial ptys. */
 static void serial_drain(void)
 {
     char buf[16384];
+    unsigned int n;
 
-    for (;;) {
-        unsigned int n = sizeof(buf);
-        if (xc_readconsolering(g.xch, buf, &n, 0, 1, &g.serial_index) < 0 || n == 0)
-            return;
+    while ((n = hv_ring_read(buf, sizeof(buf), &g.serial_index)) > 0) {
         if (!g.nr_serial)
             continue;          /* keep up, nobody to route to */
         for (unsigned int i = 0; i < n; i++) {
@@ -336,11 +351,7 @@ static struct console *console_connect(uint32_t domid)
         goto fail;
     }
     tty_publish(domid, "console", c->tty);
-    if (g.log_guest) {
-        char file[160];
-        snprintf(file, sizeof(file), "guest-%s.log", c->name);
-        c->log_fd = open_log(file);
-    }
+    c->log_fd = open_guest_log(c);
     xk_log(XK_LOG_INFO, "d%u (%s): console on %s", domid, c->name, c->tty);
     serial_connect(c);
     goto out;
@@ -488,11 +499,9 @@ static void scan_domains(void)
 static void hv_log_drain(void)
 {
     char buf[16384];
+    unsigned int n;
 
-    for (;;) {
-        unsigned int n = sizeof(buf);
-        if (xc_readconsolering(g.xch, buf, &n, 0, 1, &g.hv_index) < 0 || n == 0)
-            return;
+    while ((n = hv_ring_read(buf, sizeof(buf), &g.hv_index)) > 0) {
         if (g.hv_log_fd >= 0 && xk_write_full(g.hv_log_fd, buf, n) < 0)
             return;
     }
