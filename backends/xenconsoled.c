@@ -442,12 +442,8 @@ static void console_read_pty(struct console *c)
     if (prod - cons > sizeof(r->in) || space == 0)
         return;
     ssize_t n = read(c->master_fd, tmp, space);
-    if (n <= 0) {
-        if (n == 0 || (errno != EAGAIN && errno != EINTR && errno != EIO)) {
-            /* The master never really closes; a read error means trouble. */
-        }
-        return;
-    }
+    if (n <= 0)
+        return;     /* nothing typed (EAGAIN), or no slave open yet (EIO) */
     for (ssize_t i = 0; i < n; i++)
         r->in[MASK_XENCONS_IDX(prod + (uint32_t)i, r->in)] = tmp[i];
     __atomic_store_n(&r->in_prod, prod + (uint32_t)n, __ATOMIC_RELEASE);
@@ -678,13 +674,11 @@ int main(int argc, char **argv)
         }
         if (pfd[1].revents & POLLIN) {
             char **w;
-            unsigned int num;
             bool rescan = false;
             while ((w = xs_check_watch(g.xs))) {
                 rescan = true;
                 free(w);
             }
-            (void)num;
             if (errno != EAGAIN) {
                 xk_log_errno(XK_LOG_WARN, "lost xenstored; trying again every second");
                 xs_close(g.xs);
