@@ -2,12 +2,13 @@
 # xenconsoled outlives the daemons around it: xenstored away for longer than
 # libxenstore waits (the handle breaks; xenconsoled opens a new one when
 # xenstored is back and serves the domains created meanwhile), and a
-# SIGTERM after xen and xenstored are gone ends it at once.
+# SIGTERM after xen and xenstored are gone ends it at once.  Guest and
+# hypervisor logs are written (--log all).
 . "$XK_TESTS_SRCDIR/lib.sh"
 . "$XK_TESTS_SRCDIR/lib-xen.sh"
 xk_need_kvm
 xk_new_run_dir
-xk_plan 9
+xk_plan 10
 XS="$XK_TOP_BUILDDIR/xenstored/xenstored"
 XC="$XK_TOP_BUILDDIR/backends/xenconsoled"
 xk_daemon_env
@@ -16,7 +17,7 @@ xk_check "xen starts" xk_start_xen
 xs_up() { "$XS" --run-dir "$XK_RUN" && xk_at_exit "kill \$(cat $XK_RUN/xenstored.pid) 2>/dev/null"; }
 xk_check "xenstored starts" xs_up
 # libxenstore gives up reconnecting after 1 s
-XENSTORE_RECONNECT_TIMEOUT=1 "$XC" --run-dir "$XK_RUN" --log guest --log-dir "$XK_RUN/consoles" \
+XENSTORE_RECONNECT_TIMEOUT=1 "$XC" --run-dir "$XK_RUN" --log all --log-dir "$XK_RUN/consoles" \
     -L "$XK_RUN/xenconsoled.log"
 xk_at_exit "kill \$(cat $XK_RUN/xenconsoled.pid) 2>/dev/null"
 xk_check "xenconsoled starts" \
@@ -34,6 +35,9 @@ xk_diag "$out"
 xk_check "a guest created afterwards has its PV console served" test $rc -eq 0
 xk_check "... into its log" \
     xk_wait_for 10 eval 'grep -q "console: ring done" "$XK_RUN"/consoles/guest-*.log'
+xk_check "--log all: the hypervisor's console, from its start, is in hypervisor.log" \
+    xk_wait_for 10 eval 'grep -q "^(XEN) xenkvm " "$XK_RUN/consoles/hypervisor.log" &&
+                         grep -q "^(d[0-9]*) console: OK" "$XK_RUN/consoles/hypervisor.log"'
 
 # Everything else gone: SIGTERM must not wait for xenstored to come back.
 kill "$(cat "$XK_RUN/xenstored.pid")"
