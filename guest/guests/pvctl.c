@@ -36,8 +36,6 @@
  */
 #include "kit.h"
 
-#include <xen/hvm/hvm_op.h>
-#include <xen/hvm/params.h>
 #include <xen/io/xs_wire.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
@@ -52,15 +50,6 @@ static uint64_t tick_ms, reserve_kb = 1024;
 static int have_xs;
 
 /* ---- XenStore ------------------------------------------------------------ */
-
-static long get_param(uint32_t index, uint64_t *value)
-{
-    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
-    long rc = HYPERVISOR_hvm_op(HVMOP_get_param, &p);
-
-    *value = p.value;
-    return rc;
-}
 
 static long xs_read_rel(const char *rel, char *buf, size_t cap)
 {
@@ -345,7 +334,7 @@ static void wait_any(unsigned int cons_port, uint32_t *cons_seen, uint64_t deadl
 
 int guest_main(void)
 {
-    uint64_t next_tick = 0, ticks = 0, pfn;
+    uint64_t next_tick = 0, ticks = 0;
     unsigned int cons_port = 0;
     uint32_t cons_seen = 0;
     int have_cons;
@@ -369,8 +358,7 @@ int guest_main(void)
         cons_port = kit_pvcons_port;
         cons_seen = kit_evtchn_count(cons_port);
     }
-    have_xs = kit_xs_init() == 0 && get_param(HVM_PARAM_STORE_PFN, &pfn) == 0 &&
-              xs_write_rel("control/feature-poweroff", "1") == 0;
+    have_xs = kit_xs_init() == 0 && xs_write_rel("control/feature-poweroff", "1") == 0;
     if (have_xs) {
         xs_write_rel("control/feature-reboot", "1");
         xs_watch("control/shutdown", "s");

@@ -560,6 +560,40 @@ long kit_evtchn_attach(unsigned int port, unsigned int vcpu,
     return 0;
 }
 
+static long get_param(uint32_t index, uint64_t *value)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
+    long rc = HYPERVISOR_hvm_op(HVMOP_get_param, &p);
+
+    *value = p.value;
+    return rc;
+}
+
+long kit_evtchn_attach_ring(uint32_t pfn_param, uint32_t port_param,
+                            void **page, unsigned int *port)
+{
+    uint64_t pfn, p;
+    long rc;
+
+    rc = kit_evtchn_init();
+    if (!rc)
+        rc = get_param(pfn_param, &pfn);
+    if (!rc)
+        rc = get_param(port_param, &p);
+    if (rc)
+        return rc;
+    if (!pfn || pfn >= (1ull << 20) || !p || p >= KIT_EVTCHN_MAX)
+        return -XEN_ENODEV;
+    rc = kit_evtchn_attach((unsigned int)p, 0, NULL, NULL);
+    if (!rc && kit_cpu_id() != 0)
+        rc = kit_evtchn_bind_vcpu((unsigned int)p, kit_cpu_id());
+    if (rc)
+        return rc;
+    *port = (unsigned int)p;
+    *page = (void *)(uintptr_t)(pfn << KIT_PAGE_SHIFT);
+    return 0;
+}
+
 long kit_evtchn_bind_vcpu(unsigned int port, unsigned int vcpu)
 {
     struct evtchn_bind_vcpu op = {.port = port, .vcpu = vcpu};

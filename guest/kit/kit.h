@@ -265,6 +265,13 @@ int kit_evtchn_bind_ipi(unsigned int vcpu, kit_evtchn_handler_t fn,
  * vcpu with fn and unmask it.  0 or -EINVAL. */
 long kit_evtchn_attach(unsigned int port, unsigned int vcpu,
                        kit_evtchn_handler_t fn, void *arg);
+/* A ring set up for us by the toolstack (XenStore, PV console): reads its
+ * page frame and its port from the HVM params pfn_param and port_param,
+ * attaches the port (handled on the calling vCPU) and returns 0 with the
+ * page in *page and the port in *port; -ENODEV when a param is unset or
+ * out of range, or the Xen error of a step. */
+long kit_evtchn_attach_ring(uint32_t pfn_param, uint32_t port_param,
+                            void **page, unsigned int *port);
 /* EVTCHNOP_bind_vcpu, and the kit handles the port on that vCPU. */
 long kit_evtchn_bind_vcpu(unsigned int port, unsigned int vcpu);
 /* Masks, forgets and closes the port (EVTCHNOP_close). */

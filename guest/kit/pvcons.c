@@ -5,7 +5,6 @@
 #include "kit.h"
 #include "ring.h"
 
-#include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 
 #define DEFAULT_TIMEOUT_NS 10000000000ull
@@ -13,39 +12,18 @@
 struct xencons_interface *kit_pvcons_ring;
 unsigned int kit_pvcons_port;
 
-static long get_param(uint32_t index, uint64_t *value)
-{
-    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
-    long rc = HYPERVISOR_hvm_op(HVMOP_get_param, &p);
-
-    *value = p.value;
-    return rc;
-}
-
 long kit_pvcons_init(void)
 {
-    uint64_t pfn, port;
+    void *page;
     long rc;
 
     if (kit_pvcons_ring)
         return 0;
-    rc = kit_evtchn_init();
-    if (!rc)
-        rc = get_param(HVM_PARAM_CONSOLE_PFN, &pfn);
-    if (!rc)
-        rc = get_param(HVM_PARAM_CONSOLE_EVTCHN, &port);
+    rc = kit_evtchn_attach_ring(HVM_PARAM_CONSOLE_PFN, HVM_PARAM_CONSOLE_EVTCHN,
+                                &page, &kit_pvcons_port);
     if (rc)
         return rc;
-    if (!pfn || pfn >= (1ull << 20) || !port || port >= KIT_EVTCHN_MAX)
-        return -XEN_ENODEV;
-    rc = kit_evtchn_attach((unsigned int)port, 0, NULL, NULL);
-    if (!rc && kit_cpu_id() != 0)
-        rc = kit_evtchn_bind_vcpu((unsigned int)port, kit_cpu_id());
-    if (rc)
-        return rc;
-    kit_pvcons_port = (unsigned int)port;
-    kit_pvcons_ring =
-        (struct xencons_interface *)(uintptr_t)(pfn << KIT_PAGE_SHIFT);
+    kit_pvcons_ring = page;
     return 0;
 }
 

@@ -5,7 +5,6 @@
 #include "kit.h"
 #include "ring.h"
 
-#include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
 #include <xen/io/xs_wire.h>
 
@@ -16,38 +15,18 @@ static unsigned int xs_port;
 static uint32_t xs_req_id;
 static char xs_buf[XENSTORE_PAYLOAD_MAX];
 
-static long get_param(uint32_t index, uint64_t *value)
-{
-    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
-    long rc = HYPERVISOR_hvm_op(HVMOP_get_param, &p);
-
-    *value = p.value;
-    return rc;
-}
-
 long kit_xs_init(void)
 {
-    uint64_t pfn, port;
+    void *page;
     long rc;
 
     if (xs)
         return 0;
-    rc = kit_evtchn_init();
-    if (!rc)
-        rc = get_param(HVM_PARAM_STORE_PFN, &pfn);
-    if (!rc)
-        rc = get_param(HVM_PARAM_STORE_EVTCHN, &port);
+    rc = kit_evtchn_attach_ring(HVM_PARAM_STORE_PFN, HVM_PARAM_STORE_EVTCHN,
+                                &page, &xs_port);
     if (rc)
         return rc;
-    if (!pfn || pfn >= (1ull << 20) || !port || port >= KIT_EVTCHN_MAX)
-        return -XEN_ENODEV;
-    rc = kit_evtchn_attach((unsigned int)port, 0, NULL, NULL);
-    if (!rc && kit_cpu_id() != 0)
-        rc = kit_evtchn_bind_vcpu((unsigned int)port, kit_cpu_id());
-    if (rc)
-        return rc;
-    xs_port = (unsigned int)port;
-    xs = (struct xenstore_domain_interface *)(uintptr_t)(pfn << KIT_PAGE_SHIFT);
+    xs = page;
     return 0;
 }
 
