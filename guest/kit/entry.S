@@ -33,6 +33,24 @@
 #define STACK_SIZE      16384
 #define KIT_TRAMP_BASE  0x7000    /* also in smp.c */
 
+/* From 32-bit flat protected mode, paging off, straight into long mode
+ * with our page tables and GDT, then a far jump to target (64-bit code).
+ * Clobbers eax, ecx, edx. */
+.macro long_mode target:req
+	movl $kit_pml4, %eax
+	movl %eax, %cr3
+	movl $CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $MSR_EFER, %ecx
+	movl $EFER_LME, %eax
+	xorl %edx, %edx
+	wrmsr
+	movl $(CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_PE), %eax
+	movl %eax, %cr0
+	lgdt kit_gdt_desc
+	ljmp $KIT_CS, $\target
+.endm
+
 /* One Xen ELF note: name "Xen", a type, and a descriptor: a 32-bit value
  * (xen_note_long) or a NUL-terminated string (xen_note_str). */
 .macro xen_note_head type:req
@@ -66,18 +84,7 @@
 	.globl kit_start32
 	.type kit_start32, @function
 kit_start32:
-	movl $kit_pml4, %eax
-	movl %eax, %cr3
-	movl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $MSR_EFER, %ecx
-	movl $EFER_LME, %eax
-	xorl %edx, %edx
-	wrmsr
-	movl $(CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_PE), %eax
-	movl %eax, %cr0
-	lgdt kit_gdt_desc
-	ljmp $KIT_CS, $kit_start64
+	long_mode kit_start64
 	.size kit_start32, . - kit_start32
 
 	.code64
@@ -191,18 +198,7 @@ kit_upcall_entry:
 	.code32
 	.globl kit_ap_start32
 kit_ap_start32:
-	movl $kit_pml4, %eax
-	movl %eax, %cr3
-	movl $CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $MSR_EFER, %ecx
-	movl $EFER_LME, %eax
-	xorl %edx, %edx
-	wrmsr
-	movl $(CR0_PG | CR0_WP | CR0_NE | CR0_ET | CR0_PE), %eax
-	movl %eax, %cr0
-	lgdt kit_gdt_desc
-	ljmp $KIT_CS, $kit_ap_start64
+	long_mode kit_ap_start64
 
 	.code64
 	.globl kit_ap_start64
