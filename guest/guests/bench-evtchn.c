@@ -205,14 +205,6 @@ static int wait_event(unsigned int port, uint32_t *seen, uint64_t deadline)
     return lean ? lean_wait(port, deadline) : kit_evtchn_wait(port, seen, deadline);
 }
 
-
-static int skip_or_fail(const char *what, long rc)
-{
-    printf(P "%s: %s returned %ld (%s)\n",
-           rc == -XEN_ENOSYS ? "SKIP" : "FAIL", what, rc, kit_errname(rc));
-    return rc == -XEN_ENOSYS ? 0 : 1;
-}
-
 static void swap64(uint64_t *a, uint64_t *b)
 {
     uint64_t t = *a;
@@ -263,7 +255,7 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
     char gref[32] = "";
 
     if (port < 0)
-        return skip_or_fail("EVTCHNOP_alloc_unbound", port);
+        return kit_skip_or_fail(P, "EVTCHNOP_alloc_unbound", port);
     seen = kit_evtchn_count((unsigned int)port);
     lean_prepare((unsigned int)port);
     if (lean && peer != 0) {
@@ -423,7 +415,7 @@ static int client(domid_t peer, unsigned int rport, uint64_t gref,
         kit_relax();
     }
     if (port < 0)
-        return skip_or_fail("EVTCHNOP_bind_interdomain", port);
+        return kit_skip_or_fail(P, "EVTCHNOP_bind_interdomain", port);
     kit_evtchn_clear((unsigned int)port); /* set by the binding */
     lean_prepare((unsigned int)port);
     if (lean && gref) {
@@ -453,12 +445,12 @@ static int client(domid_t peer, unsigned int rport, uint64_t gref,
                                                    : DOMID_SELF,
                                   NULL, NULL);
     if (la < 0)
-        return skip_or_fail("EVTCHNOP_alloc_unbound(self)", la);
+        return kit_skip_or_fail(P, "EVTCHNOP_alloc_unbound(self)", la);
     lb = kit_evtchn_bind_interdomain(
         kit_domid() >= 0 ? (domid_t)kit_domid() : DOMID_SELF,
         (unsigned int)la, NULL, NULL);
     if (lb < 0)
-        return skip_or_fail("EVTCHNOP_bind_interdomain(self)", lb);
+        return kit_skip_or_fail(P, "EVTCHNOP_bind_interdomain(self)", lb);
     kit_evtchn_clear((unsigned int)lb);
     lean_prepare((unsigned int)lb);
     nself = rounds < 1000 ? rounds : 1000;

@@ -26,13 +26,6 @@
 
 #define P "evtchn-pingpong: "
 
-static int skip_or_fail(const char *what, long rc)
-{
-    printf(P "%s: %s returned %ld (%s)\n",
-           rc == -XEN_ENOSYS ? "SKIP" : "FAIL", what, rc, kit_errname(rc));
-    return rc == -XEN_ENOSYS ? 0 : 1;
-}
-
 static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
 {
     struct evtchn_status st;
@@ -43,7 +36,7 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
 
     port = kit_evtchn_alloc_unbound(peer, NULL, NULL);
     if (port < 0)
-        return skip_or_fail("EVTCHNOP_alloc_unbound", port);
+        return kit_skip_or_fail(P, "EVTCHNOP_alloc_unbound", port);
     rc = kit_evtchn_status((unsigned int)port, &st);
     if (rc || st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != peer) {
         printf(P "FAIL: status of port %d: rc %ld status %u dom %u, not "
@@ -104,7 +97,7 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
         kit_relax(); /* the server may not be there yet */
     }
     if (port < 0)
-        return skip_or_fail("EVTCHNOP_bind_interdomain", port);
+        return kit_skip_or_fail(P, "EVTCHNOP_bind_interdomain", port);
     /* binding marks the new port pending: that is not the server's */
     kit_evtchn_clear((unsigned int)port);
     seen = kit_evtchn_count((unsigned int)port);

@@ -43,13 +43,6 @@ struct mailbox {
     volatile uint32_t token;       /* step 2: written through G */
 };
 
-static int skip_or_fail(const char *what, long rc)
-{
-    printf(P "%s: %s returned %ld (%s)\n",
-           rc == -XEN_ENOSYS ? "SKIP" : "FAIL", what, rc, kit_errname(rc));
-    return rc == -XEN_ENOSYS ? 0 : 1;
-}
-
 static int wait_step(volatile uint32_t *step, uint32_t want,
                      const struct gnt_args *a, const char *who)
 {
@@ -75,7 +68,7 @@ static int server(const struct gnt_args *a)
 
     rc = kit_gnttab_init((a->gref + 2) / 512 + 1, &st, &step); /* reach the ref */
     if (rc == -XEN_ENOSYS)
-        return skip_or_fail(step, rc);
+        return kit_skip_or_fail(P, step, rc);
     if (rc) {
         printf(P "FAIL: grant table set-up: %s: %ld (%s) status %d (%s)\n",
                step ? step : "?", rc, kit_errname(rc), st, kit_gntst_name(st));
@@ -198,7 +191,7 @@ static int client(const struct gnt_args *a)
         kit_relax(); /* not granted yet */
     }
     if (rc)
-        return skip_or_fail("GNTTABOP_map_grant_ref", rc);
+        return kit_skip_or_fail(P, "GNTTABOP_map_grant_ref", rc);
     if (st || mb->magic != MAGIC) {
         printf(P "FAIL: mapping the mailbox (ref %u): status %d (%s)\n",
                mb_ref, st, kit_gntst_name(st));

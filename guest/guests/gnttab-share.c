@@ -48,13 +48,6 @@ static uint8_t pattern(unsigned int i, unsigned int seed)
     return (uint8_t)(i * 13u + seed * 7u + 1u);
 }
 
-static int skip_or_fail(const char *what, long rc)
-{
-    printf(P "%s: %s returned %ld (%s)\n",
-           rc == -XEN_ENOSYS ? "SKIP" : "FAIL", what, rc, kit_errname(rc));
-    return rc == -XEN_ENOSYS ? 0 : 1;
-}
-
 /* First byte of [from, to) that differs from the pattern, or -1. */
 static long check_pattern(const volatile uint8_t *p, unsigned int from,
                           unsigned int to, unsigned int seed)
@@ -79,7 +72,7 @@ static int server(const struct gnt_args *a)
 
     rc = kit_gnttab_init(a->gref / 512 + 1, &st, &step); /* reach the ref */
     if (rc == -XEN_ENOSYS)
-        return skip_or_fail(step, rc);
+        return kit_skip_or_fail(P, step, rc);
     if (rc) {
         printf(P "FAIL: grant table set-up: %s: %ld (%s) status %d (%s)\n",
                step ? step : "?", rc, kit_errname(rc), st, kit_gntst_name(st));
@@ -189,7 +182,7 @@ static int client(const struct gnt_args *a)
         kit_relax();
     }
     if (rc)
-        return skip_or_fail("GNTTABOP_map_grant_ref", rc);
+        return kit_skip_or_fail(P, "GNTTABOP_map_grant_ref", rc);
     if (st) {
         printf(P "FAIL: mapping d%u ref %u at %#lx: status %d (%s)\n",
                a->peer, a->gref, gpa, st, kit_gntst_name(st));

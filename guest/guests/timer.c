@@ -25,6 +25,8 @@
 
 #include <xen/vcpu.h>
 
+#define P "timer: "
+
 #define EARLY_NS 100000
 
 static uint64_t slack_ns;
@@ -56,17 +58,6 @@ static int spin_for_ticks(unsigned int want, uint64_t until)
     }
     kit_cli();
     return ticks >= want;
-}
-
-static int skip_or_fail(const char *what, long rc)
-{
-    if (rc == -XEN_ENOSYS) {
-        printf("timer: SKIP: %s returned %ld (%s)\n", what, rc,
-               kit_errname(rc));
-        return 0;
-    }
-    printf("timer: FAIL: %s returned %ld (%s)\n", what, rc, kit_errname(rc));
-    return 1;
 }
 
 /* One fire expected at deadline (ticks was zeroed before arming): checks
@@ -131,14 +122,14 @@ int guest_main(void)
     }
     rc = kit_timer_init(on_tick, NULL);
     if (rc < 0)
-        return skip_or_fail("EVTCHNOP_bind_virq(VIRQ_TIMER)", rc);
+        return kit_skip_or_fail(P, "EVTCHNOP_bind_virq(VIRQ_TIMER)", rc);
 
     /* singleshot in the future */
     ticks = 0;
     dl = kit_now_ns() + delay;
     rc = kit_timer_singleshot(dl, VCPU_SSHOTTMR_future);
     if (rc)
-        return skip_or_fail("VCPUOP_set_singleshot_timer", rc);
+        return kit_skip_or_fail(P, "VCPUOP_set_singleshot_timer", rc);
     if ((late = check_fire("singleshot", dl)) < 0)
         return 1;
     printf("timer: singleshot delay_us=%lu late_us=%d\n", delay / 1000, late);
@@ -155,7 +146,8 @@ int guest_main(void)
         if (check_fire("singleshot_past_future", now) < 0)
             return 1;
     } else {
-        return skip_or_fail("VCPUOP_set_singleshot_timer(past, future)", rc);
+        return kit_skip_or_fail(P, "VCPUOP_set_singleshot_timer(past, future)",
+                                rc);
     }
     printf("timer: singleshot_past_future rc=%ld\n", rc);
 
@@ -164,7 +156,7 @@ int guest_main(void)
     now = kit_now_ns();
     rc = kit_timer_singleshot(now - 1000000, 0);
     if (rc)
-        return skip_or_fail("VCPUOP_set_singleshot_timer(past)", rc);
+        return kit_skip_or_fail(P, "VCPUOP_set_singleshot_timer(past)", rc);
     if ((late = check_fire("singleshot_past", now)) < 0)
         return 1;
     printf("timer: singleshot_past late_us=%d\n", late);
@@ -174,7 +166,7 @@ int guest_main(void)
     if (!rc)
         rc = kit_timer_stop_singleshot();
     if (rc)
-        return skip_or_fail("VCPUOP_stop_singleshot_timer", rc);
+        return kit_skip_or_fail(P, "VCPUOP_stop_singleshot_timer", rc);
     if (check_quiet("stop_singleshot", 3 * delay))
         return 1;
 
@@ -183,7 +175,7 @@ int guest_main(void)
     dl = kit_now_ns() + delay;
     rc = kit_set_timer_op(dl);
     if (rc)
-        return skip_or_fail("set_timer_op", rc);
+        return kit_skip_or_fail(P, "set_timer_op", rc);
     if ((late = check_fire("set_timer_op", dl)) < 0)
         return 1;
     printf("timer: set_timer_op late_us=%d\n", late);
@@ -191,7 +183,7 @@ int guest_main(void)
     if (!rc)
         rc = kit_set_timer_op(0);
     if (rc)
-        return skip_or_fail("set_timer_op(0)", rc);
+        return kit_skip_or_fail(P, "set_timer_op(0)", rc);
     if (check_quiet("set_timer_op_cancel", 3 * delay))
         return 1;
 
@@ -199,7 +191,7 @@ int guest_main(void)
     ticks = 0;
     rc = kit_timer_periodic(period);
     if (rc)
-        return skip_or_fail("VCPUOP_set_periodic_timer", rc);
+        return kit_skip_or_fail(P, "VCPUOP_set_periodic_timer", rc);
     if (!spin_for_ticks((unsigned int)nticks,
                         kit_now_ns() + nticks * period + slack_ns +
                             1000000000ull)) {
@@ -210,7 +202,7 @@ int guest_main(void)
     }
     rc = kit_timer_stop_periodic();
     if (rc)
-        return skip_or_fail("VCPUOP_stop_periodic_timer", rc);
+        return kit_skip_or_fail(P, "VCPUOP_stop_periodic_timer", rc);
     sum = 0;
     mn = UINT64_MAX;
     mx = 0;
@@ -247,7 +239,7 @@ int guest_main(void)
     dl = kit_now_ns() + delay;
     rc = kit_timer_singleshot(dl, 0);
     if (rc)
-        return skip_or_fail("VCPUOP_set_singleshot_timer", rc);
+        return kit_skip_or_fail(P, "VCPUOP_set_singleshot_timer", rc);
     while (!ticks)
         kit_sti_hlt();
     kit_cli();

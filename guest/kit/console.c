@@ -92,6 +92,13 @@ KIT_NORETURN void kit_panic(const char *fmt, ...)
     kit_crash();
 }
 
+int kit_skip_or_fail(const char *prefix, const char *what, long rc)
+{
+    printf("%s%s: %s returned %ld (%s)\n", prefix,
+           rc == -XEN_ENOSYS ? "SKIP" : "FAIL", what, rc, kit_errname(rc));
+    return rc == -XEN_ENOSYS ? 0 : 1;
+}
+
 char *kit_utoa(char *p, uint64_t v)
 {
     uint64_t t = v;

@@ -105,6 +105,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 /* Prints "panic: ..." and crashes the domain. */
 KIT_NORETURN void kit_panic(const char *fmt, ...) KIT_PRINTF(1, 2);
 
+/* A failed call, the test guests' way: prints "<prefix>SKIP: <what>
+ * returned <rc> (<name>)" and returns 0 when rc is -ENOSYS (the feature
+ * is not there), else the same line with FAIL and returns 1. */
+int kit_skip_or_fail(const char *prefix, const char *what, long rc);
+
 /* Writes the decimal digits of v at p; returns the end (no NUL). */
 char *kit_utoa(char *p, uint64_t v);
 
