@@ -39,7 +39,7 @@
  *
  * (the client's line is one line).  Failures: "bench-evtchn: FAIL: ..."
  * (crash); "bench-evtchn: SKIP: ..." on -ENOSYS (poweroff). */
-#include "kit.h"
+#include "evtchn-common.h"
 
 #include <xen/sched.h>
 
@@ -408,12 +408,7 @@ static int client(domid_t peer, unsigned int rport, uint64_t gref,
     int port, la, lb;
     struct shm *sh = NULL;
 
-    for (;;) {
-        port = kit_evtchn_bind_interdomain(peer, rport, NULL, NULL);
-        if (port > 0 || port == -XEN_ENOSYS || kit_now_ns() >= deadline)
-            break;
-        kit_relax();
-    }
+    port = ev_bind_server(peer, rport, deadline);
     if (port < 0)
         return kit_skip_or_fail(P, "EVTCHNOP_bind_interdomain", port);
     kit_evtchn_clear((unsigned int)port); /* set by the binding */
@@ -471,29 +466,14 @@ static int client(domid_t peer, unsigned int rport, uint64_t gref,
 
 int guest_main(void)
 {
-    uint64_t peer, rport = 0, gref = 0, rounds = 2000, timeout = 60, deadline;
-    const char *role;
-    size_t len;
-    long rc;
+    struct ev_args a;
+    uint64_t gref = 0;
 
-    role = kit_cmdline_get("role", &len);
-    kit_cmdline_u64("rounds", &rounds);
-    kit_cmdline_u64("timeout", &timeout);
     kit_cmdline_u64("gref", &gref);
-    if (!rounds)
-        rounds = 1;
-    if (!role || kit_cmdline_u64("peer", &peer) || peer >= DOMID_FIRST_RESERVED ||
-        (len == 6 && !strncmp(role, "client", 6) &&
-         (kit_cmdline_u64("port", &rport) || !rport))) {
-        puts(P "FAIL: usage: role=server peer=DOMID | role=client peer=DOMID "
-               "port=PORT [rounds=N] [timeout=S]");
+    if (ev_args_parse(P, &a, 2000, 60))
         return 1;
-    }
-    rc = kit_evtchn_init();
-    if (rc) {
-        printf(P "FAIL: mapping shared info: %ld (%s)\n", rc, kit_errname(rc));
-        return 1;
-    }
+    if (!a.rounds)
+        a.rounds = 1;
     {
         size_t ll;
         const char *l = kit_cmdline_get("lean", &ll);
@@ -514,11 +494,10 @@ int guest_main(void)
             lean = LEAN_OFF;
         }
     }
-    deadline = kit_now_ns() + timeout * 1000000000ull;
-    if (len == 6 && !strncmp(role, "server", 6))
-        return server((domid_t)peer, rounds, deadline);
-    if (len == 6 && !strncmp(role, "client", 6))
-        return client((domid_t)peer, (unsigned int)rport, gref, rounds, deadline);
+    if (a.server)
+        return server(a.peer, a.rounds, a.deadline);
+    if (a.client)
+        return client(a.peer, a.port, gref, a.rounds, a.deadline);
     puts(P "FAIL: role= takes server or client");
     return 1;
 }

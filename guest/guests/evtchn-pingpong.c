@@ -22,7 +22,7 @@
  * until the timeout.  Failures: "evtchn-pingpong: FAIL: ..." (crash);
  * "evtchn-pingpong: SKIP: ..." when the event channel hypercalls return
  * -ENOSYS (poweroff). */
-#include "kit.h"
+#include "evtchn-common.h"
 
 #define P "evtchn-pingpong: "
 
@@ -90,12 +90,7 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
     long rc;
     int port;
 
-    for (;;) {
-        port = kit_evtchn_bind_interdomain(peer, rport, NULL, NULL);
-        if (port > 0 || port == -XEN_ENOSYS || kit_now_ns() >= deadline)
-            break;
-        kit_relax(); /* the server may not be there yet */
-    }
+    port = ev_bind_server(peer, rport, deadline);
     if (port < 0)
         return kit_skip_or_fail(P, "EVTCHNOP_bind_interdomain", port);
     /* binding marks the new port pending: that is not the server's */
@@ -137,31 +132,14 @@ static int client(domid_t peer, unsigned int rport, uint64_t rounds,
 
 int guest_main(void)
 {
-    uint64_t peer, rport = 0, rounds = 1000, timeout = 30, deadline;
-    const char *role;
-    size_t len;
-    long rc;
+    struct ev_args a;
 
-    role = kit_cmdline_get("role", &len);
-    kit_cmdline_u64("rounds", &rounds);
-    kit_cmdline_u64("timeout", &timeout);
-    if (!role || kit_cmdline_u64("peer", &peer) || peer >= DOMID_FIRST_RESERVED ||
-        (len == 6 && !strncmp(role, "client", 6) &&
-         (kit_cmdline_u64("port", &rport) || !rport))) {
-        puts(P "FAIL: usage: role=server peer=DOMID | role=client peer=DOMID "
-               "port=PORT [rounds=N] [timeout=S]");
+    if (ev_args_parse(P, &a, 1000, 30))
         return 1;
-    }
-    rc = kit_evtchn_init();
-    if (rc) {
-        printf(P "FAIL: mapping shared info: %ld (%s)\n", rc, kit_errname(rc));
-        return 1;
-    }
-    deadline = kit_now_ns() + timeout * 1000000000ull;
-    if (len == 6 && !strncmp(role, "server", 6))
-        return server((domid_t)peer, rounds, deadline);
-    if (len == 6 && !strncmp(role, "client", 6))
-        return client((domid_t)peer, (unsigned int)rport, rounds, deadline);
+    if (a.server)
+        return server(a.peer, a.rounds, a.deadline);
+    if (a.client)
+        return client(a.peer, a.port, a.rounds, a.deadline);
     puts(P "FAIL: role= takes server or client");
     return 1;
 }
