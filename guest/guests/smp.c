@@ -36,6 +36,21 @@ static void on_ipi(unsigned int port, void *arg)
     }
 }
 
+/* Sends the token to vCPU next; -1 (failed set, the reason printed) when
+ * the send fails. */
+static int pass_token(unsigned int next)
+{
+    long rc = kit_evtchn_send((unsigned int)ports[next]);
+
+    if (rc) {
+        printf("smp: FAIL: EVTCHNOP_send to vcpu %u: %ld (%s)\n", next, rc,
+               kit_errname(rc));
+        failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 /* Waits for `rounds` tokens on this vCPU and passes each on.  vCPU 0
  * starts the first one. */
 static void ring(unsigned int me)
@@ -44,31 +59,15 @@ static void ring(unsigned int me)
     uint64_t r;
 
     for (r = 0; r < rounds && !failed; r++) {
-        if (me == 0) {
-            long rc = kit_evtchn_send((unsigned int)ports[next]);
-
-            if (rc) {
-                printf("smp: FAIL: EVTCHNOP_send to vcpu %u: %ld (%s)\n",
-                       next, rc, kit_errname(rc));
-                failed = 1;
-                return;
-            }
-        }
+        if (me == 0 && pass_token(next))
+            return;
         if (kit_evtchn_wait((unsigned int)ports[me], &seen[me], deadline)) {
             printf("smp: FAIL: vcpu %u: no IPI in round %lu\n", me, r);
             failed = 1;
             return;
         }
-        if (me != 0) {
-            long rc = kit_evtchn_send((unsigned int)ports[next]);
-
-            if (rc) {
-                printf("smp: FAIL: EVTCHNOP_send to vcpu %u: %ld (%s)\n",
-                       next, rc, kit_errname(rc));
-                failed = 1;
-                return;
-            }
-        }
+        if (me != 0 && pass_token(next))
+            return;
         hops[me]++;
     }
 }
