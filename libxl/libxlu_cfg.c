@@ -58,17 +58,23 @@ char *xlu__strndup(const char *s, size_t n)
     return p;
 }
 
+char *xlu__vsprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+
+    if (vasprintf(&s, fmt, ap) < 0)
+        xlu__oom();
+    return s;
+}
+
 char *xlu__sprintf(const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
-    int n;
+    char *s;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = xlu__vsprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        xlu__oom();
     return s;
 }
 
@@ -334,10 +340,8 @@ static void report_line(const XLU_Config *cfg, const char *where, bool is_error,
     if (!cfg->report)
         return;
     {
-        char *msg = NULL;
+        char *msg = xlu__vsprintf(fmt, ap);
 
-        if (vasprintf(&msg, fmt, ap) < 0)
-            xlu__oom();
         /* one fprintf: one line, never interleaved */
         fprintf(cfg->report, "%s: %s: %s\n", where, is_error ? "error" : "warning", msg);
         free(msg);
@@ -389,6 +393,23 @@ void xlu__report_at(const XLU_Config *cfg, const XLU_ConfigValue *where, int off
     }
     xlu__vreport_loc(cfg, &loc, is_error, fmt, ap);
     va_end(ap);
+}
+
+void xlu__vreport_spec(const XLU_Config *cfg, const XLU_ConfigValue *where, const char *kind,
+                       const char *spec, const char *at, bool is_error, const char *fmt,
+                       va_list ap)
+{
+    char *msg = xlu__vsprintf(fmt, ap);
+
+    if (where) {
+        xlu__report_at(cfg, where, at ? (int)(at - spec) : -1, is_error, "%s: %s", kind, msg);
+    } else {
+        char *q = xlu__quote(spec);
+
+        xlu__report_at(cfg, NULL, -1, is_error, "%s %s: %s", kind, q, msg);
+        free(q);
+    }
+    free(msg);
 }
 
 void xlu_cfg_report(const XLU_Config *cfg, const XLU_ConfigValue *where, bool is_error,

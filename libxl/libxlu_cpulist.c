@@ -33,14 +33,13 @@ static void cpu_error(struct cpu_parse *cp, const char *at, const char *fmt, ...
 static void cpu_error(struct cpu_parse *cp, const char *at, const char *fmt, ...)
 {
     va_list ap;
-    char *msg = NULL;
+    char *msg;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    msg = xlu__vsprintf(fmt, ap);
     va_end(ap);
     xlu__report_at(cp->cfg, cp->where, cp->where && at ? (int)(at - cp->s) : -1, true,
-                   "%s", msg ? msg : fmt);
+                   "%s", msg);
     free(msg);
 }
 

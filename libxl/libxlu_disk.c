@@ -44,22 +44,10 @@ static void disk_error(struct disk_parse *dp, const char *at, const char *fmt, .
 static void disk_error(struct disk_parse *dp, const char *at, const char *fmt, ...)
 {
     va_list ap;
-    char *msg = NULL;
-    int offset = at && dp->where ? (int)(at - dp->spec) : -1;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    xlu__vreport_spec(dp->cfg, dp->where, "disk", dp->spec, at, true, fmt, ap);
     va_end(ap);
-    if (dp->where)
-        xlu__report_at(dp->cfg, dp->where, offset, true, "disk: %s", msg ? msg : fmt);
-    else {
-        char *q = xlu__quote(dp->spec);
-
-        xlu__report_at(dp->cfg, NULL, -1, true, "disk %s: %s", q, msg ? msg : fmt);
-        free(q);
-    }
-    free(msg);
     dp->errors++;
 }
 

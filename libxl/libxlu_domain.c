@@ -41,13 +41,12 @@ static void bad_value(struct build *bd, XLU_ConfigSetting *s, const char *fmt, .
 {
     /* fmt may use %s for the value, quoted: pass quoted(s) */
     va_list ap;
-    char *msg = NULL;
+    char *msg;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    msg = xlu__vsprintf(fmt, ap);
     va_end(ap);
-    xlu__report_loc(bd->cfg, &s->value->loc, true, "%s: %s", s->name, msg ? msg : fmt);
+    xlu__report_loc(bd->cfg, &s->value->loc, true, "%s: %s", s->name, msg);
     free(msg);
 }
 

@@ -80,6 +80,12 @@ void xlu__vreport_loc(const XLU_Config *cfg, const xlu__loc *loc, bool is_error,
  * NULL (no location: the config's source name only). */
 void xlu__report_at(const XLU_Config *cfg, const XLU_ConfigValue *where, int offset,
                     bool is_error, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A problem in a device spec of `kind` ("disk", "vif"): at `at` (a pointer
+ * into spec, or NULL) within the setting's value `where`, or, with no
+ * `where`, after the kind and the quoted spec. */
+void xlu__vreport_spec(const XLU_Config *cfg, const XLU_ConfigValue *where, const char *kind,
+                       const char *spec, const char *at, bool is_error, const char *fmt,
+                       va_list ap) __attribute__((format(printf, 7, 0)));
 /* Text for messages: the value quoted and escaped, or "a list". */
 char *xlu__describe(const XLU_ConfigValue *v);
 char *xlu__quote(const char *s);       /* "text" with C escapes, malloc'd */
@@ -142,5 +148,6 @@ void *xlu__realloc(void *p, size_t size);
 char *xlu__strdup(const char *s);
 char *xlu__strndup(const char *s, size_t n);
 char *xlu__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xlu__vsprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 #endif

@@ -33,22 +33,10 @@ static void vif_report(struct vif_parse *vp, const char *at, bool is_error,
                        const char *fmt, ...)
 {
     va_list ap;
-    char *msg = NULL;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    xlu__vreport_spec(vp->cfg, vp->where, "vif", vp->spec, at, is_error, fmt, ap);
     va_end(ap);
-    if (vp->where) {
-        xlu__report_at(vp->cfg, vp->where, at ? (int)(at - vp->spec) : -1, is_error,
-                       "vif: %s", msg ? msg : fmt);
-    } else {
-        char *q = xlu__quote(vp->spec);
-
-        xlu__report_at(vp->cfg, NULL, -1, is_error, "vif %s: %s", q, msg ? msg : fmt);
-        free(q);
-    }
-    free(msg);
     if (is_error)
         vp->errors++;
 }
