@@ -432,6 +432,18 @@ int xlu_cfg_warning_count(const XLU_Config *cfg)
     return cfg->counts->warnings;
 }
 
+char *xlu__list_item(const char *start, const char **end)
+{
+    const char *e;
+
+    *end = strchr(start, ',');
+    if (!*end)
+        *end = start + strlen(start);
+    for (e = *end; e > start && (e[-1] == ' ' || e[-1] == '\t'); e--)
+        ;
+    return xlu__strndup(start, (size_t)(e - start));
+}
+
 char *xlu__quote(const char *s)
 {
     size_t cap = strlen(s) * 4 + 8, n = 0, shown = 0;

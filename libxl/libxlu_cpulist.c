@@ -97,7 +97,7 @@ int xlu__cpu_list_at(XLU_Config *cfg, const XLU_ConfigValue *where, const char *
     libxl_bitmap_dispose(map);
     libxl_bitmap_alloc(NULL, map, host->nr_cpus);
     for (;;) {
-        const char *start, *end, *e, *item;
+        const char *start, *end, *item;
         char *tok;
         bool remove = false, ok = true;
         int lo = 0, hi = -1;
@@ -105,12 +105,7 @@ int xlu__cpu_list_at(XLU_Config *cfg, const XLU_ConfigValue *where, const char *
         while (*p == ' ' || *p == '\t')
             p++;
         start = p;
-        end = strchr(start, ',');
-        if (!end)
-            end = start + strlen(start);
-        for (e = end; e > start && (e[-1] == ' ' || e[-1] == '\t'); e--)
-            ;
-        tok = xlu__strndup(start, (size_t)(e - start));
+        tok = xlu__list_item(start, &end);
         item = tok;
         if (*item == '^') {
             remove = true;

@@ -350,16 +350,7 @@ static void parse_one(struct disk_parse *dp, const char *spec)
             dp->target_empty = false;
             return;
         }
-        end = strchr(start, ',');
-        if (!end)
-            end = start + strlen(start);
-        {
-            const char *e = end;
-
-            while (e > start && (e[-1] == ' ' || e[-1] == '\t'))
-                e--;
-            tok = xlu__strndup(start, (size_t)(e - start));
-        }
+        tok = xlu__list_item(start, &end);
         eq = strchr(tok, '=');
         if (eq && is_key(tok, (size_t)(eq - tok))) {
             char *key = xlu__strndup(tok, (size_t)(eq - tok));

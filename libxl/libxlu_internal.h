@@ -89,6 +89,10 @@ void xlu__vreport_spec(const XLU_Config *cfg, const XLU_ConfigValue *where, cons
 /* Text for messages: the value quoted and escaped, or "a list". */
 char *xlu__describe(const XLU_ConfigValue *v);
 char *xlu__quote(const char *s);       /* "text" with C escapes, malloc'd */
+/* The item of a comma-separated spec that starts at `start` (blanks before
+ * it already skipped), without the blanks after it (malloc'd); *end is the
+ * comma that ends it or the final NUL. */
+char *xlu__list_item(const char *start, const char **end);
 
 /* ---- lexer (libxlu_lex.c) ---- */
 enum xlu__tok_type {

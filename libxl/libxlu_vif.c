@@ -237,18 +237,13 @@ static int vif_parse(XLU_Config *cfg, const XLU_ConfigValue *where, const char *
     const char *p = spec;
 
     while (*p && !vp.errors) {            /* the first error is the useful one */
-        const char *start, *end, *e, *eq;
+        const char *start, *end, *eq;
         char *tok;
 
         while (*p == ' ' || *p == '\t')
             p++;
         start = p;
-        end = strchr(start, ',');
-        if (!end)
-            end = start + strlen(start);
-        for (e = end; e > start && (e[-1] == ' ' || e[-1] == '\t'); e--)
-            ;
-        tok = xlu__strndup(start, (size_t)(e - start));
+        tok = xlu__list_item(start, &end);
         p = *end ? end + 1 : end;
         if (!*tok) {
             free(tok);
