@@ -271,6 +271,25 @@ int xlu_cfg_read_override(XLU_Config *cfg, int index, const char *arg)
     return rc;
 }
 
+int xlu__read_all(int fd, char **data, size_t *len)
+{
+    *data = xlu__zalloc((size_t)XLU_MAX_FILE_SIZE + 2);
+    *len = 0;
+    for (;;) {
+        ssize_t n = read(fd, *data + *len, (size_t)XLU_MAX_FILE_SIZE + 1 - *len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            return 0;
+        *len += (size_t)n;
+        if (*len > (size_t)XLU_MAX_FILE_SIZE)
+            return EFBIG;
+    }
+}
+
 int xlu_cfg_readfile(XLU_Config *cfg, const char *real_filename)
 {
     int fd = -1, rc = 0;
@@ -295,29 +314,14 @@ int xlu_cfg_readfile(XLU_Config *cfg, const char *real_filename)
                         real_filename);
         goto out;
     }
-    /* Read to the end (it may be a pipe), never more than the limit + 1. */
-    data = xlu__zalloc((size_t)XLU_MAX_FILE_SIZE + 2);
-    for (;;) {
-        ssize_t n = read(fd, data + len, (size_t)XLU_MAX_FILE_SIZE + 1 - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = errno;
-            xlu__report_loc(cfg, NULL, true, "cannot read %s: %s", real_filename, strerror(rc));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > (size_t)XLU_MAX_FILE_SIZE) {
-            rc = EFBIG;
-            xlu__report_loc(cfg, NULL, true, "%s is larger than %d bytes: is it an xl.cfg "
-                            "file?", real_filename, XLU_MAX_FILE_SIZE);
-            goto out;
-        }
-    }
-    rc = xlu__parse(cfg, cfg->config_source, data, len);
+    rc = xlu__read_all(fd, &data, &len);
+    if (rc == EFBIG)
+        xlu__report_loc(cfg, NULL, true, "%s is larger than %d bytes: is it an xl.cfg file?",
+                        real_filename, XLU_MAX_FILE_SIZE);
+    else if (rc)
+        xlu__report_loc(cfg, NULL, true, "cannot read %s: %s", real_filename, strerror(rc));
+    else
+        rc = xlu__parse(cfg, cfg->config_source, data, len);
 out:
     free(data);
     if (fd >= 0)

@@ -94,6 +94,11 @@ char *xlu__quote(const char *s);       /* "text" with C escapes, malloc'd */
  * comma that ends it or the final NUL. */
 char *xlu__list_item(const char *start, const char **end);
 
+/* Reads fd to its end (it may be a pipe) into *data (malloc'd, NUL-terminated,
+ * the caller frees it), never more than XLU_MAX_FILE_SIZE + 1 bytes: 0, the
+ * errno of a failed read, or EFBIG when it holds more than XLU_MAX_FILE_SIZE. */
+int xlu__read_all(int fd, char **data, size_t *len);
+
 /* ---- lexer (libxlu_lex.c) ---- */
 enum xlu__tok_type {
     XLU_TOK_EOF,

@@ -34,32 +34,17 @@ static void issue_at_setting(void *opaque, bool is_error, const char *key, int i
 
 static int read_stdin(XLU_Config *cfg)
 {
-    char *buf = xlu__zalloc((size_t)XLU_MAX_FILE_SIZE + 2);
-    size_t len = 0;
-    int rc;
+    char *buf;
+    size_t len;
+    int rc = xlu__read_all(STDIN_FILENO, &buf, &len);
 
-    for (;;) {
-        ssize_t n = read(STDIN_FILENO, buf + len, (size_t)XLU_MAX_FILE_SIZE + 1 - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = errno;
-            xlu__report_loc(cfg, NULL, true, "cannot read standard input: %s", strerror(rc));
-            goto out;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > (size_t)XLU_MAX_FILE_SIZE) {
-            rc = EFBIG;
-            xlu__report_loc(cfg, NULL, true, "standard input is larger than %d bytes",
-                            XLU_MAX_FILE_SIZE);
-            goto out;
-        }
-    }
-    rc = xlu_cfg_readdata(cfg, buf, (int)len);
-out:
+    if (rc == EFBIG)
+        xlu__report_loc(cfg, NULL, true, "standard input is larger than %d bytes",
+                        XLU_MAX_FILE_SIZE);
+    else if (rc)
+        xlu__report_loc(cfg, NULL, true, "cannot read standard input: %s", strerror(rc));
+    else
+        rc = xlu_cfg_readdata(cfg, buf, (int)len);
     free(buf);
     return rc;
 }
