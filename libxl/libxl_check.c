@@ -35,16 +35,15 @@ static void issue(struct check *ck, bool is_error, const char *key, int index,
                   const char *fmt, ...)
 {
     va_list ap;
-    char *msg = NULL;
+    char *msg;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    msg = libxl__vsprintf(fmt, ap);
     va_end(ap);
     if (is_error)
         ck->errors++;
     if (ck->fn)
-        ck->fn(ck->opaque, is_error, key, index, msg ? msg : fmt);
+        ck->fn(ck->opaque, is_error, key, index, msg);
     free(msg);
 }
 

@@ -161,16 +161,13 @@ char *libxl__xs_read(libxl_ctx *ctx, xs_transaction_t t, const char *fmt, ...)
 
 int libxl__xs_write(libxl_ctx *ctx, xs_transaction_t t, const char *path, const char *fmt, ...)
 {
-    char *v = NULL;
     va_list ap;
-    int n;
+    char *v;
 
     va_start(ap, fmt);
-    n = vasprintf(&v, fmt, ap);
+    v = libxl__vsprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        abort();
-    bool ok = xs_write(ctx->xsh, t, path, v, (unsigned int)n);
+    bool ok = xs_write(ctx->xsh, t, path, v, (unsigned int)strlen(v));
     free(v);
     return ok ? 0 : ERROR_FAIL;
 }

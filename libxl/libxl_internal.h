@@ -9,6 +9,7 @@
 #ifndef XENKVM_LIBXL_INTERNAL_H
 #define XENKVM_LIBXL_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@ char *libxl__strdup(const char *s);
 char *libxl__strndup(const char *s, size_t n);
 char *libxl__strdup_or_null(const char *s);
 char *libxl__sprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *libxl__vsprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 bool libxl__string_equal(const char *a, const char *b);   /* NULL == NULL */
 
 const char *libxl__enum_to_string(const libxl_enum_string_table *t, int v);

@@ -331,15 +331,12 @@ out:
 void libxl__json_error(libxl__json_ctx *jc, const char *fmt, ...)
 {
     va_list ap;
-    char *m = NULL;
 
     if (jc->message)
         return;
     va_start(ap, fmt);
-    if (vasprintf(&m, fmt, ap) < 0)
-        m = NULL;
+    jc->message = libxl__vsprintf(fmt, ap);
     va_end(ap);
-    jc->message = m ? m : libxl__strdup("error");
 }
 
 static void prepend_path(libxl__json_ctx *jc, char *component)

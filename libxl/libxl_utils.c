@@ -69,17 +69,23 @@ char *libxl__strdup_or_null(const char *s)
     return s ? libxl__strdup(s) : NULL;
 }
 
+char *libxl__vsprintf(const char *fmt, va_list ap)
+{
+    char *s = NULL;
+
+    if (vasprintf(&s, fmt, ap) < 0)
+        libxl__alloc_failed(strlen(fmt));
+    return s;
+}
+
 char *libxl__sprintf(const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
-    int n;
+    char *s;
 
     va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
+    s = libxl__vsprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        libxl__alloc_failed(strlen(fmt));
     return s;
 }
 
