@@ -137,26 +137,29 @@ out:
     return rc;
 }
 
+struct config_domid {
+    libxl_domain_config *d_config;
+    int64_t domid;
+};
+
+static yajl_gen_status config_domid_gen_json(yajl_gen g, void *p)
+{
+    const struct config_domid *cd = p;
+    yajl_gen_status s;
+
+    if ((s = yajl_gen_map_open(g)) != yajl_gen_status_ok ||
+        (s = libxl__yajl_gen_asciiz(g, "domid")) != yajl_gen_status_ok ||
+        (s = cd->domid < 0 ? yajl_gen_null(g) : yajl_gen_integer(g, cd->domid)) !=
+            yajl_gen_status_ok ||
+        (s = libxl__yajl_gen_asciiz(g, "config")) != yajl_gen_status_ok ||
+        (s = libxl_domain_config_gen_json(g, cd->d_config)) != yajl_gen_status_ok)
+        return s;
+    return yajl_gen_map_close(g);
+}
+
 char *libxl_domain_config_to_json_domid(libxl_domain_config *d_config, int64_t domid)
 {
-    yajl_gen g = libxl_yajl_gen_alloc(NULL);
-    const unsigned char *buf;
-    size_t len;
-    char *out = NULL;
+    struct config_domid cd = { d_config, domid };
 
-    if (!g)
-        return NULL;
-    if (yajl_gen_map_open(g) != yajl_gen_status_ok ||
-        libxl__yajl_gen_asciiz(g, "domid") != yajl_gen_status_ok ||
-        (domid < 0 ? yajl_gen_null(g) : yajl_gen_integer(g, domid)) != yajl_gen_status_ok ||
-        libxl__yajl_gen_asciiz(g, "config") != yajl_gen_status_ok ||
-        libxl_domain_config_gen_json(g, d_config) != yajl_gen_status_ok ||
-        yajl_gen_map_close(g) != yajl_gen_status_ok ||
-        yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-        goto out;
-    out = libxl__strndup((const char *)buf, len);
-    libxl__json_tidy(out);
-out:
-    yajl_gen_free(g);
-    return out;
+    return libxl__object_to_json(config_domid_gen_json, &cd);
 }
