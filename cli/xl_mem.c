@@ -9,20 +9,31 @@
 
 #include "xl.h"
 
+/* The options and the DOMAIN MEMORY arguments of mem-set and mem-max: 0,
+ * or -1 when the command must return *status. */
+static int domain_and_memory(int argc, char **argv, const char *cmd, uint32_t *domid,
+                             int64_t *kb, int *status)
+{
+    if (xl_simple_opts(argc, argv, cmd, 2, status))
+        return -1;
+    *domid = find_domain(argv[optind]);
+    *kb = parse_mem_size_kb(argv[optind + 1]);
+    if (*kb < 0) {
+        fprintf(stderr, "invalid memory size: %s\n", argv[optind + 1]);
+        *status = 1;
+        return -1;
+    }
+    return 0;
+}
+
 int main_memset(int argc, char **argv)
 {
     int status = 0;
     uint32_t domid;
     int64_t kb;
 
-    if (xl_simple_opts(argc, argv, "mem-set", 2, &status))
+    if (domain_and_memory(argc, argv, "mem-set", &domid, &kb, &status))
         return status;
-    domid = find_domain(argv[optind]);
-    kb = parse_mem_size_kb(argv[optind + 1]);
-    if (kb < 0) {
-        fprintf(stderr, "invalid memory size: %s\n", argv[optind + 1]);
-        return 1;
-    }
     if (libxl_set_memory_target(ctx, domid, kb, 0, 1)) {
         fprintf(stderr, "cannot set domain memory\n");
         return 1;
@@ -36,14 +47,8 @@ int main_memmax(int argc, char **argv)
     uint32_t domid;
     int64_t kb;
 
-    if (xl_simple_opts(argc, argv, "mem-max", 2, &status))
+    if (domain_and_memory(argc, argv, "mem-max", &domid, &kb, &status))
         return status;
-    domid = find_domain(argv[optind]);
-    kb = parse_mem_size_kb(argv[optind + 1]);
-    if (kb < 0) {
-        fprintf(stderr, "invalid memory size: %s\n", argv[optind + 1]);
-        return 1;
-    }
     if (libxl_domain_setmaxmem(ctx, domid, (uint64_t)kb)) {
         fprintf(stderr, "Unable to set domain maximum memory\n");
         return 1;
