@@ -57,11 +57,12 @@ class Type:
     def is_default(self, lv, init):
         return "(%s == %s)" % (lv, init if init is not None else "0")
 
+    # A named type (enumeration, struct) calls its generated functions.
     def gen(self, lv):
-        raise NotImplementedError
+        return ["s = %s_gen_json(hand, &%s);" % (self.typename, lv)]
 
     def parse(self, obj, lv):
-        raise NotImplementedError
+        return ["rc = %s_parse_json(jc, %s, &%s);" % (self.typename, obj, lv)]
 
 
 class Number(Type):
@@ -176,12 +177,6 @@ class Enumeration(Type):
     def is_default(self, lv, init):
         return "(%s == %s)" % (lv, init if init is not None else self.init_value)
 
-    def gen(self, lv):
-        return ["s = %s_gen_json(hand, &%s);" % (self.typename, lv)]
-
-    def parse(self, obj, lv):
-        return ["rc = %s_parse_json(jc, %s, &%s);" % (self.typename, obj, lv)]
-
 
 class Field:
     def __init__(self, name, type_, init=None):
@@ -240,12 +235,6 @@ class Struct(Type):
 
     def is_default(self, lv, init):
         return "false"           # nested structs are always written
-
-    def gen(self, lv):
-        return ["s = %s_gen_json(hand, &%s);" % (self.typename, lv)]
-
-    def parse(self, obj, lv):
-        return ["rc = %s_parse_json(jc, %s, &%s);" % (self.typename, obj, lv)]
 
 
 # Built-in types.
