@@ -1291,12 +1291,12 @@ int ctl_init(const char *run_dir, int notify_fd, int signal_fd)
     if (listen_fd < 0)
         return -errno;
     unlink(sock_path);           /* stale: we hold the pid file lock */
-    mode_t old = umask(0077);
+    /* Created 0600 (0777 less the mask), so it is never seen wider. */
+    mode_t old = umask(0177);
     int rc = bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa));
     umask(old);
     if (rc < 0)
         return -errno;
-    chmod(sock_path, 0600);
     if (listen(listen_fd, 64) < 0)
         return -errno;
     int sz = XK_CTL_MAX_MSG * 4;

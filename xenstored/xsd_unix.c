@@ -302,9 +302,11 @@ int xsd_unix_listen(const char *path, mode_t mode)
         return -1;
     if (unlink(path) < 0 && errno != ENOENT)
         goto fail;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-        goto fail;
-    if (chmod(path, mode) < 0)
+    /* Created with its mode (0777 less the mask): never seen with another. */
+    mode_t old = umask(~mode & 0777);
+    int rc = bind(fd, (struct sockaddr *)&addr, sizeof(addr));
+    umask(old);
+    if (rc < 0)
         goto fail;
     if (listen(fd, SOMAXCONN) < 0)
         goto fail;
