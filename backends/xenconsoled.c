@@ -572,13 +572,7 @@ int main(int argc, char **argv)
             break;
         case 'd': g.log_dir = optarg; break;
         case 'p': break;   /* the pid file is RUNDIR/xenconsoled.pid */
-        case 'l': {
-            int l = xk_log_parse_level(optarg);
-            if (l < 0)
-                xk_fatal("--log-level: '%s' is not one of error, warn, info, debug", optarg);
-            xk_log_set_level((enum xk_log_level)l);
-            break;
-        }
+        case 'l': xk_log_set_level_arg(optarg); break;
         case 'L': log_file = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;

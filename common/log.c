@@ -59,6 +59,15 @@ int xk_log_parse_level(const char *s)
     return -1;
 }
 
+void xk_log_set_level_arg(const char *arg)
+{
+    int l = xk_log_parse_level(arg);
+
+    if (l < 0)
+        xk_fatal("--log-level: '%s' is not one of error, warn, info, debug", arg);
+    xk_log_set_level((enum xk_log_level)l);
+}
+
 void xk_logv(enum xk_log_level level, int with_errno, const char *fmt, va_list ap)
 {
     char line[2048];

@@ -23,6 +23,8 @@ void xk_log_set_level(enum xk_log_level level);
 enum xk_log_level xk_log_get_level(void);
 /* Parses "error", "warn", "info", "debug" (or 0..3); -1 when unknown. */
 int xk_log_parse_level(const char *s);
+/* --log-level ARG of a daemon: sets the level, or exits with a message. */
+void xk_log_set_level_arg(const char *arg);
 
 void xk_logv(enum xk_log_level level, int with_errno, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));

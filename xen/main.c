@@ -175,13 +175,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'F': foreground = true; break;
-        case 'l': {
-            int l = xk_log_parse_level(optarg);
-            if (l < 0)
-                xk_fatal("--log-level: '%s' is not one of error, warn, info, debug", optarg);
-            xk_log_set_level((enum xk_log_level)l);
-            break;
-        }
+        case 'l': xk_log_set_level_arg(optarg); break;
         case 'L': log_file = optarg; break;
         case 'C':
             if (xk_parse_size(optarg, 1, &console_size) < 0 || console_size < 4096)
