@@ -23,20 +23,7 @@ xk_start_xen() {
     fi
 }
 
-xk_stop_xen() {
-    local rc
-    [ -n "$XEN_PID" ] || return 0
-    kill -TERM "$XEN_PID" 2>/dev/null
-    if ! xk_wait_for 30 eval '! kill -0 '"$XEN_PID"' 2>/dev/null'; then
-        xk_diag "xen did not exit on SIGTERM"
-        kill -9 "$XEN_PID" 2>/dev/null
-        return 1
-    fi
-    wait "$XEN_PID"; rc=$?
-    XEN_PID=
-    [ "$rc" -eq 0 ] || { xk_diag "xen exited with status $rc"; return 1; }
-    xk_asan_clean
-}
+xk_stop_xen() { xk_stop_daemon xen XEN_PID; }
 
 xk_launch() { "$XK_LAUNCH" "$@"; }
 xk_fd_count() { ls "/proc/$XEN_PID/fd" | wc -l; }

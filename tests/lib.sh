@@ -81,3 +81,21 @@ xk_asan_clean() {
     fi
     return 0
 }
+
+# xk_stop_daemon NAME PIDVAR: SIGTERMs the daemon whose pid is in $PIDVAR
+# (started by this shell) and waits up to 30 s for it; then PIDVAR is
+# emptied, and it must have exited 0 with no sanitizer report.
+xk_stop_daemon() {
+    local name=$1 var=$2 pid=${!2} rc
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null
+    if ! xk_wait_for 30 eval '! kill -0 '"$pid"' 2>/dev/null'; then
+        xk_diag "$name did not exit on SIGTERM"
+        kill -9 "$pid" 2>/dev/null
+        return 1
+    fi
+    wait "$pid"; rc=$?
+    printf -v "$var" '%s' ''
+    [ "$rc" -eq 0 ] || { xk_diag "$name exited with status $rc"; return 1; }
+    xk_asan_clean
+}

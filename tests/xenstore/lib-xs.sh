@@ -28,20 +28,7 @@ xs_start() {
     fi
 }
 
-xs_stop() {
-    local rc
-    [ -n "$XS_PID" ] || return 0
-    kill -TERM "$XS_PID" 2>/dev/null
-    if ! xk_wait_for 30 eval '! kill -0 '"$XS_PID"' 2>/dev/null'; then
-        xk_diag "xenstored did not exit on SIGTERM"
-        kill -9 "$XS_PID" 2>/dev/null
-        return 1
-    fi
-    wait "$XS_PID"; rc=$?
-    XS_PID=
-    [ "$rc" -eq 0 ] || { xk_diag "xenstored exited with status $rc"; return 1; }
-    xk_asan_clean
-}
+xs_stop() { xk_stop_daemon xenstored XS_PID; }
 
 # xs_have_real: Debian's xenstore-utils are installed.
 xs_have_real() { [ -x /usr/bin/xenstore-read ] && [ -x /usr/bin/xenstore-ls ]; }
