@@ -148,9 +148,9 @@ static void floor_exit(unsigned int port)
 /* lean=poll's answer-and-wait: a multicall of EVTCHNOP_send and
  * SCHEDOP_poll, so that each side answers and blocks in one exit, as a
  * guest that has nothing else to do until the answer would (mc=0: the
- * two hypercalls one after the other).  Prepared once; xen writes the
- * send's status into mc[0].result, read only when the poll came back
- * empty. */
+ * plain lean path, send and poll as two hypercalls).  Prepared once; xen
+ * writes the send's status into mc[0].result, read only when the poll
+ * came back empty. */
 static int use_mc = 1;
 static struct {
     multicall_entry_t mc[2];
@@ -176,24 +176,16 @@ static void mc_prepare(unsigned int port, uint64_t deadline)
 }
 
 /* Sends on the prepared port and waits for its pending bit (then clears
- * it): with use_mc, one multicall; the slow path only when the poll came
- * back without the event.  -1 at the deadline, or when the send failed
- * (its status in *rc). */
+ * it) in one multicall; the slow path only when the poll came back
+ * without the event.  -1 at the deadline, or when the send failed (its
+ * status in *rc). */
 static inline __attribute__((always_inline)) int
 mc_send_wait(volatile uint64_t *w, uint64_t bit, uint64_t deadline, long *rc)
 {
-    *rc = 0;
-    if (use_mc) {
-        HYPERVISOR_multicall(mcs.mc, 2);
-    } else {
-        *rc = HYPERVISOR_event_channel_op(EVTCHNOP_send, &mcs.send);
-        if (*rc)
-            return -1;
-    }
+    HYPERVISOR_multicall(mcs.mc, 2);
     if (!(*w & bit)) {
-        if (use_mc && (*rc = (long)mcs.mc[0].result))
-            return -1;
-        if (lean_block(w, bit, mcs.port, deadline))
+        *rc = (long)mcs.mc[0].result;
+        if (*rc || lean_block(w, bit, mcs.port, deadline))
             return -1;
     }
     __atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST);
@@ -273,7 +265,7 @@ static int server(domid_t peer, uint64_t rounds, uint64_t deadline)
     }
     printf(P "server ready domid=%d peer=%u port=%d%s\n", kit_domid(), peer,
            port, gref);
-    if (lean == LEAN_POLL) {
+    if (lean == LEAN_POLL && use_mc) {
         /* the first event, then answer-and-wait for each further one */
         volatile uint64_t *w = pending_word((unsigned int)port);
         uint64_t bit = 1ull << (port % 64);
@@ -358,7 +350,7 @@ static int measure(long (*send)(unsigned int), unsigned int on,
                    uint64_t *mn, uint64_t *mx)
 {
     uint32_t seen = kit_evtchn_count(wait_port);
-    int mc = lean == LEAN_POLL && on == wait_port;
+    int mc = lean == LEAN_POLL && use_mc && on == wait_port;
     volatile uint64_t *w = pending_word(wait_port);
     uint64_t bit = 1ull << (wait_port % 64);
     uint64_t i;
