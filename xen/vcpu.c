@@ -697,8 +697,7 @@ static void handle_msr(struct vcpu *v, bool write)
             vlapic_set_tsc_deadline(&v->lapic, r->msr.data, xk_now_ns());
         else
             r->msr.data = vlapic_get_tsc_deadline(&v->lapic);
-        fire_timers(v, xk_now_ns());
-        break;
+        break;      /* the loop fires it, and arms the host timer, before KVM_RUN */
     default:
         r->msr.error = 1;
         break;
